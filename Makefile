@@ -1,0 +1,55 @@
+# Concord — the README's commands. `make run` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run install migrate seed serve test e2e lint format check clean-db
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## Install, migrate, load the demo organisation and serve it at http://$(HOST):$(PORT)
+run: seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Concord is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## The whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
+test: install
+	mkdir -p var
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Only the browser journeys
+e2e: install
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## What CI checks besides the tests
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean-db:
+	rm -f db.sqlite3 var/test-db.sqlite3

@@ -1,0 +1,310 @@
+"""Site-wide models: the user, the shared taxonomy, the approval stamp and the public site.
+
+The taxonomy (service lines, journey stages, segments) tags every content type in
+``assets`` and ``glossary``. It is edited by administrators in the Wagtail admin
+(see ``cms/wagtail_hooks.py``) and can't be deleted while content still uses it.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+
+
+class User(AbstractUser):
+    """Concord's user. Custom from the first migration so fields can be added later."""
+
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def in_group(self, name):
+        return self.groups.filter(name=name).exists()
+
+
+class TaxonomyQuerySet(models.QuerySet):
+    def delete(self):
+        for obj in self:
+            obj.check_deletable()
+        return super().delete()
+
+
+class TaxonomyBase(models.Model):
+    """Shared behaviour of the three taxonomies: slugs, and refusal to delete in use."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def usages(self):
+        """(label, count) for every kind of content that still points here."""
+        found = []
+        for rel in self._meta.related_objects:
+            accessor = rel.get_accessor_name()
+            if not accessor:
+                continue
+            related = getattr(self, accessor, None)
+            if related is None:
+                continue
+            count = 1 if rel.one_to_one else related.count()
+            if count:
+                opts = rel.related_model._meta
+                label = opts.verbose_name if count == 1 else opts.verbose_name_plural
+                found.append((str(label), count))
+        return found
+
+    def usage_description(self):
+        return ", ".join(f"{count} {label}" for label, count in self.usages())
+
+    def check_deletable(self):
+        usages = self.usages()
+        if usages:
+            raise ProtectedError(
+                f"“{self}” is still used by {self.usage_description()}. "
+                "Retag or delete that content first.",
+                set(),
+            )
+
+    def delete(self, *args, **kwargs):
+        self.check_deletable()
+        return super().delete(*args, **kwargs)
+
+
+class ServiceLine(TaxonomyBase):
+    class Capacity(models.TextChoices):
+        ACCEPTING = "accepting", "Accepting new consults"
+        WAITLIST = "waitlist", "Waitlist"
+        PAUSED = "paused", "Paused"
+
+    code = models.CharField(
+        max_length=8,
+        unique=True,
+        help_text="Short upper-case code used in approval codes, e.g. CARD.",
+    )
+    sales_owner = models.ForeignKey(
+        "cms.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_service_lines",
+    )
+    capacity = models.CharField(
+        max_length=12,
+        choices=Capacity.choices,
+        default=Capacity.ACCEPTING,
+        help_text="When paused, reps are shown nurture material instead of booking material.",
+    )
+    description = models.TextField(blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("code"),
+        FieldPanel("sales_owner"),
+        FieldPanel("capacity"),
+        FieldPanel("description"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def clean(self):
+        super().clean()
+        if self.code:
+            self.code = self.code.strip().upper()
+            if not self.code.isalnum():
+                raise ValidationError({"code": "Use letters and digits only, e.g. CARD."})
+
+    @property
+    def is_paused(self):
+        return self.capacity == self.Capacity.PAUSED
+
+
+class JourneyStage(TaxonomyBase):
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in the buyer journey; lower comes first."
+    )
+    buyer_questions = models.TextField(
+        blank=True, help_text="Questions buyers typically ask at this stage, one per line."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("order"),
+        FieldPanel("buyer_questions"),
+    ]
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    @property
+    def questions(self):
+        return [line.strip() for line in self.buyer_questions.splitlines() if line.strip()]
+
+
+class Segment(TaxonomyBase):
+    name = models.CharField("buyer role", max_length=120, unique=True)
+    care_setting = models.CharField(
+        max_length=120, blank=True, help_text="Optional: narrows the segment, e.g. 'Inpatient'."
+    )
+    description = models.TextField(blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("care_setting"),
+        FieldPanel("description"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.care_setting})" if self.care_setting else self.name
+
+
+class ApprovalStampMixin(models.Model):
+    """What an approval stamps on content: the code, version, date and review-by date.
+
+    Filled only by the review workflow (``reviews``); never edited by hand.
+    """
+
+    approval_code = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    approval_version = models.PositiveIntegerField(default=0, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_by = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def approval_label(self):
+        """The code as printed for people, e.g. ``CARD-OP-2026-0042 v3``."""
+        if not self.approval_code:
+            return ""
+        return f"{self.approval_code} v{self.approval_version}"
+
+    @property
+    def is_past_review_by(self):
+        return self.review_by is not None and self.review_by < timezone.localdate()
+
+
+class HomePage(Page):
+    """The public site's root."""
+
+    intro = models.CharField(max_length=255, blank=True)
+    body = RichTextField(blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    template = "pages/home_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["public_children"] = self.get_children().live().public().in_menu().specific()
+        return context
+
+
+class ApprovedMessage(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ApprovalStampMixin,
+    ClusterableModel,
+):
+    """One approved wording of a claim or key message, used by reference everywhere.
+
+    Assets, talk tracks and public service-line pages point at a message instead of
+    copying its text, so the public site and sales material can't drift apart.
+    """
+
+    class Kind(models.TextChoices):
+        KEY_MESSAGE = "key_message", "Key message"
+        CLAIM = "claim", "Claim"
+        DISCLAIMER = "disclaimer", "Disclaimer"
+
+    title = models.CharField(max_length=200, help_text="An internal name, e.g. 'Rehab access'.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.KEY_MESSAGE)
+    text = models.TextField(help_text="The exact approved wording.")
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Evidence for a claim: study, registry or internal data, with its date.",
+    )
+    service_lines = ParentalManyToManyField("cms.ServiceLine", related_name="messages")
+    stages = ParentalManyToManyField("cms.JourneyStage", blank=True, related_name="messages")
+    segments = ParentalManyToManyField("cms.Segment", blank=True, related_name="messages")
+    owner = models.ForeignKey(
+        "cms.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("kind"),
+        FieldPanel("text"),
+        FieldPanel("source"),
+        MultiFieldPanel(
+            [FieldPanel("service_lines"), FieldPanel("stages"), FieldPanel("segments")],
+            heading="Where it applies",
+        ),
+        FieldPanel("owner"),
+    ]
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("text"),
+        index.SearchField("source"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "approved message"
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.CLAIM and not self.source.strip():
+            raise ValidationError({"source": "A claim needs its source."})
+
+    def get_preview_template(self, request, mode_name):
+        return "components/approved_message_preview.html"
