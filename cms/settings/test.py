@@ -1,5 +1,7 @@
 """Fast, deterministic settings for the test suite."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -21,6 +23,10 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # A file-based test database so pytest --reuse-db keeps it between runs (a fresh
-# SQLite migrate takes ~20 s). PostgreSQL uses test_<name> as usual.
+# SQLite migrate takes ~20 s). PostgreSQL uses test_<name> as usual. Two suites
+# running at once need different CONCORD_TEST_DB names.
+_test_db = os.environ.get("CONCORD_TEST_DB", "test-db")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"{_test_db}.sqlite3")}  # noqa: F405
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_concord_{_test_db}".replace("-", "_")}  # noqa: F405
