@@ -194,8 +194,16 @@ class Segment(TaxonomyBase):
 class ApprovalStampMixin(models.Model):
     """What an approval stamps on content: the code, version, date and review-by date.
 
-    Filled only by the review workflow (``reviews``); never edited by hand.
+    Every reviewable content type (pages and snippets) inherits this. The stamp is
+    written only by the review workflow (``reviews``), never edited by hand. The
+    methods below are the protocol ``reviews``, ``glossary`` and the library rely on;
+    content types override them where the defaults don't fit.
     """
+
+    # Short kind code used in approval codes, e.g. "OP" in CARD-OP-2026-0042.
+    approval_kind_code = "GEN"
+    # How long an approval lasts unless the review rules say otherwise (months).
+    default_review_months = 12
 
     approval_code = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     approval_version = models.PositiveIntegerField(default=0, editable=False)
@@ -215,6 +223,24 @@ class ApprovalStampMixin(models.Model):
     @property
     def is_past_review_by(self):
         return self.review_by is not None and self.review_by < timezone.localdate()
+
+    def get_review_audience(self):
+        """``internal``, ``external`` or ``public``: decides which review route applies."""
+        return getattr(self, "audience", "internal") or "internal"
+
+    def get_service_lines(self):
+        """The service lines this content belongs to (may be empty: global content)."""
+        related = getattr(self, "service_lines", None)
+        return list(related.all()) if related is not None else []
+
+    def get_approval_service_line(self):
+        """The service line whose code starts the approval code (None: ``GEN``)."""
+        lines = sorted(self.get_service_lines(), key=lambda line: line.name)
+        return lines[0] if lines else None
+
+    def get_content_owner(self):
+        """Who is told when the content expires or comes back for re-review."""
+        return getattr(self, "owner", None)
 
 
 class HomePage(Page):
@@ -294,12 +320,18 @@ class ApprovedMessage(
         index.FilterField("live"),
     ]
 
+    approval_kind_code = "MSG"
+
     class Meta:
         ordering = ["title"]
         verbose_name = "approved message"
 
     def __str__(self):
         return self.title
+
+    def get_review_audience(self):
+        # Approved messages are reused on the public site, so they get the strictest route.
+        return "public"
 
     def clean(self):
         super().clean()
