@@ -30,13 +30,19 @@ run: seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## The whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
-test: install
+test: install node_modules/.package-lock.json
 	mkdir -p var
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory e2e
 
-## Only the browser journeys
-e2e: install
-	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+## Only the browser journeys. They commit data for the live server, so they get a
+## database of their own, created afresh each run.
+e2e: install node_modules/.package-lock.json
+	mkdir -p var
+	CONCORD_TEST_DB=e2e $(PY) -m pytest tests/e2e --create-db $(PYTEST_ARGS)
+
+node_modules/.package-lock.json: package.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 lint: install
 	$(VENV)/bin/ruff check .
