@@ -1,0 +1,227 @@
+"""Benchmark the terminology matcher against the naive one-regex-per-variant loop.
+
+Generates a reproducible corpus (seeded) of documents of about 400 words and a
+glossary of 2,000 disallowed variants, plants variants in the documents (with
+varied case, hyphens and line breaks) plus near misses inside longer words,
+then measures:
+
+* ``Matcher.find`` over every document (median of three runs);
+* ``naive_find`` over the first ``--naive-docs`` documents only, because it is
+  slow, extrapolated to a rate, and checked to give the same findings.
+
+Usage::
+
+    .venv/bin/python bench/terminology.py [--docs 10000] [--naive-docs 100] [--seed 1]
+
+Exits non-zero when the two implementations disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from glossary.terminology import Matcher, Term, naive_find  # noqa: E402
+
+WORDS_PER_DOCUMENT = 400
+VARIANT_COUNT = 2_000
+SERVICE_LINES = ("cardiology", "orthopedics", "behavioral-health", "virtual-primary-care")
+TARGET_RATE = 5_000
+TARGET_RATIO = 500
+
+# fmt: off
+DOMAIN_WORDS = (
+    "patient", "care", "clinic", "referral", "physician", "nurse", "cardiac", "rehab", "heart",
+    "failure", "program", "consult", "visit", "appointment", "coverage", "plan", "employer",
+    "outcome", "pathway", "discharge", "follow", "up", "team", "service", "line", "capacity",
+    "wait", "time", "access", "quality", "evidence", "trial", "therapy", "screening",
+    "diagnosis", "treatment", "recovery", "community", "hospital", "primary", "virtual",
+    "health", "behavioral", "orthopedic", "joint", "knee", "hip", "spine", "surgery", "imaging",
+    "lab", "results", "insurance",
+)
+# fmt: on
+SYLLABLES = (*(c + v for c in "bcdfghklmnprstvz" for v in "aeiou"), "ar", "en", "or", "ion")
+# Gaps between words and sentence ends, with their weights: mostly plain spaces,
+# some line breaks and paragraph breaks, a few double spaces.
+WORD_GAPS = {" ": 90, "\n": 6, ", ": 3, "  ": 1}
+SENTENCE_ENDS = {". ": 70, ".  ": 5, ".\n": 10, ".\n\n": 12, "! ": 3}
+# Words that make a document non-ASCII (in about one document in five).
+FANCY_WORDS = ("café", "naïve", "Ärzte", "patient’s", "co\u2011pay", "24\u00a0hours", "“care”")
+
+
+def weighted_choice(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+def pseudo_word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 4)))
+
+
+def make_vocabulary(rng: random.Random, size: int) -> list[str]:
+    words = dict.fromkeys(DOMAIN_WORDS)
+    while len(words) < size:
+        words[pseudo_word(rng)] = None
+    return list(words)
+
+
+def make_glossary(rng: random.Random, vocabulary: list[str]) -> list[Term]:
+    """Terms with one to four variants each, ``VARIANT_COUNT`` variants in all.
+
+    Most variants are 2-4 word phrases of common words, some hyphenated; some
+    are single rare words, and a few are case-sensitive acronyms.
+    """
+    common = vocabulary[:2_000]
+    used: set[str] = set(vocabulary)
+    terms: list[Term] = []
+    variant_total = 0
+    while variant_total < VARIANT_COUNT:
+        kind = rng.random()
+        count = min(rng.randint(1, 4), VARIANT_COUNT - variant_total)
+        variants: list[str] = []
+        while len(variants) < count:
+            if kind < 0.05:
+                variant = "".join(rng.choice("ABCDEFGHKLMNPRST") for _ in range(rng.randint(2, 4)))
+            elif kind < 0.2:
+                variant = pseudo_word(rng) + pseudo_word(rng)
+            else:
+                words = rng.sample(common, rng.randint(2, 4))
+                joiner = "-" if rng.random() < 0.2 else " "
+                variant = joiner.join(words[:2]) + "".join(" " + word for word in words[2:])
+            if variant.lower() not in used:
+                used.add(variant.lower())
+                variants.append(variant)
+        service_line = None if rng.random() < 0.6 else rng.choice(SERVICE_LINES)
+        terms.append(
+            Term(
+                key=len(terms),
+                preferred=f"preferred term {len(terms)}",
+                variants=tuple(variants),
+                case_sensitive=kind < 0.05 and rng.random() < 0.5,
+                service_line=service_line,
+            )
+        )
+        variant_total += count
+    return terms
+
+
+def render_variant(rng: random.Random, variant: str, case_sensitive: bool) -> str:
+    """The variant as a writer might type it: other case, separators, hyphens."""
+    words = variant.replace("-", " ").split()
+    if not case_sensitive:
+        words = [rng.choice((word, word.upper(), word.capitalize())) for word in words]
+    separators = [rng.choice((" ", " ", "\n", "-", "\u2011", "  ")) for _ in words[1:]]
+    return words[0] + "".join(sep + word for sep, word in zip(separators, words[1:], strict=True))
+
+
+def make_document(
+    rng: random.Random, vocabulary: list[str], weights: list[float], terms: list[Term]
+) -> str:
+    words = rng.choices(vocabulary, weights, k=WORDS_PER_DOCUMENT)
+    if rng.random() < 0.2:
+        words[rng.randrange(len(words))] = rng.choice(FANCY_WORDS)
+    for _ in range(rng.randint(0, 4)):
+        term = rng.choice(terms)
+        variant = rng.choice(term.variants)
+        words[rng.randrange(len(words))] = render_variant(rng, variant, term.case_sensitive)
+    for _ in range(rng.randint(0, 3)):
+        near_miss = rng.choice(rng.choice(terms).variants).split()[-1]
+        words[rng.randrange(len(words))] = near_miss + rng.choice(("s", "ing", "_x", "ed"))
+    parts: list[str] = []
+    sentence_left = 0
+    for word in words:
+        if sentence_left == 0:
+            sentence_left = rng.randint(6, 20)
+            if parts:
+                parts.append(weighted_choice(rng, SENTENCE_ENDS))
+            word = word[:1].upper() + word[1:]
+        elif parts:
+            parts.append(weighted_choice(rng, WORD_GAPS))
+        parts.append(word)
+        sentence_left -= 1
+    parts.append(".")
+    return "".join(parts)
+
+
+def make_corpus(seed: int, documents: int) -> tuple[list[Term], list[tuple[str, str]]]:
+    """The glossary, and (service line, text) pairs."""
+    rng = random.Random(seed)
+    vocabulary = make_vocabulary(rng, 6_000)
+    weights = [1 / rank for rank in range(1, len(vocabulary) + 1)]
+    terms = make_glossary(rng, vocabulary)
+    corpus = [
+        (rng.choice(SERVICE_LINES), make_document(rng, vocabulary, weights, terms))
+        for _ in range(documents)
+    ]
+    return terms, corpus
+
+
+def time_matcher(matcher: Matcher, corpus: list[tuple[str, str]]) -> tuple[float, int]:
+    started = time.perf_counter()
+    findings = sum(len(matcher.find(text, [service_line])) for service_line, text in corpus)
+    return time.perf_counter() - started, findings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=10_000, help="documents (default 10000)")
+    parser.add_argument(
+        "--naive-docs", type=int, default=100, help="documents for the naive loop (default 100)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    args = parser.parse_args()
+
+    terms, corpus = make_corpus(args.seed, args.docs)
+    variants = sum(len(term.variants) for term in terms)
+    characters = sum(len(text) for _, text in corpus)
+    print(
+        f"corpus: {len(corpus)} documents, {WORDS_PER_DOCUMENT} words each "
+        f"({characters / len(corpus):.0f} characters on average); "
+        f"glossary: {len(terms)} terms, {variants} variants (seed {args.seed})"
+    )
+
+    started = time.perf_counter()
+    matcher = Matcher(terms)
+    print(f"Matcher built in {(time.perf_counter() - started) * 1000:.0f} ms")
+
+    runs = [time_matcher(matcher, corpus) for _ in range(3)]
+    elapsed = statistics.median(seconds for seconds, _ in runs)
+    findings = runs[0][1]
+    rate = len(corpus) / elapsed
+    print(
+        f"Matcher: {rate:,.0f} documents/s (median of 3 runs, {elapsed:.2f} s each); "
+        f"{findings} findings in {len(corpus)} documents"
+    )
+
+    subset = corpus[: args.naive_docs]
+    naive_find(terms, "warm up")  # Compiles the regexes once, as the matcher is built once.
+    started = time.perf_counter()
+    naive = [naive_find(terms, text, [service_line]) for service_line, text in subset]
+    naive_rate = len(subset) / (time.perf_counter() - started)
+    print(
+        f"naive:   {naive_rate:,.1f} documents/s (one run over the first {len(subset)} "
+        f"documents only, extrapolated: the naive loop is slow)"
+    )
+
+    fast = [matcher.find(text, [service_line]) for service_line, text in subset]
+    agree = fast == naive
+    print(
+        f"results on those {len(subset)} documents: "
+        f"{'identical' if agree else 'DIFFERENT'} ({sum(map(len, fast))} findings)"
+    )
+    ratio = rate / naive_rate
+    print(f"speed-up: {ratio:,.0f}x")
+    print(
+        f"goals: >= {TARGET_RATE:,} documents/s {'met' if rate >= TARGET_RATE else 'NOT met'}; "
+        f">= {TARGET_RATIO}x naive {'met' if ratio >= TARGET_RATIO else 'NOT met'}"
+    )
+    return 0 if agree else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
