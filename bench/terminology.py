@@ -14,6 +14,17 @@ Usage::
     .venv/bin/python bench/terminology.py [--docs 10000] [--naive-docs 100] [--seed 1]
 
 Exits non-zero when the two implementations disagree.
+
+With ``--stored`` it measures the whole check of stored content instead (needs
+Django and a database): the same corpus stored as 10,000 live enablement assets
+(one rich-text block per paragraph) and the glossary as approved ``GlossaryTerm``
+rows, then the time to load every asset, extract its text and match it, as
+``check_terminology --live-only`` does::
+
+    .venv/bin/python bench/terminology.py --stored [--docs 10000] [--stored-db PATH]
+
+The database is a throwaway SQLite file (``--stored-db`` keeps it for the next
+run; ``DATABASE_URL`` picks another database). Building it takes a few minutes.
 """
 
 from __future__ import annotations
@@ -174,7 +185,18 @@ def main() -> int:
         "--naive-docs", type=int, default=100, help="documents for the naive loop (default 100)"
     )
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument(
+        "--stored",
+        action="store_true",
+        help="measure the check of stored content (load, extract, match) instead",
+    )
+    parser.add_argument(
+        "--stored-db", help="SQLite file for --stored, kept and reused (default: a temp file)"
+    )
     args = parser.parse_args()
+
+    if args.stored:
+        return bench_stored(args)
 
     terms, corpus = make_corpus(args.seed, args.docs)
     variants = sum(len(term.variants) for term in terms)
@@ -221,6 +243,174 @@ def main() -> int:
         f">= {TARGET_RATIO}x naive {'met' if ratio >= TARGET_RATIO else 'NOT met'}"
     )
     return 0 if agree else 1
+
+
+# Stored content: load, extract and match 10,000 assets through the Django stack.
+
+STORED_TARGET_SECONDS = 10
+
+
+def bench_stored(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
+    temporary = None
+    if not os.environ.get("DATABASE_URL"):
+        path = args.stored_db or tempfile.mkstemp(prefix="concord-bench-", suffix=".sqlite3")[1]
+        if not args.stored_db:
+            temporary = path
+            os.unlink(path)
+        os.environ["DATABASE_URL"] = f"sqlite:///{os.path.abspath(path)}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+    import django
+
+    django.setup()
+    try:
+        return _bench_stored(args)
+    finally:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _bench_stored(args: argparse.Namespace) -> int:
+    import os
+    from collections import Counter
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from assets.models import EnablementAssetPage
+    from glossary.selectors import stored_versions
+    from glossary.services import check_stored, find_in_text, get_matcher
+
+    terms, corpus = make_corpus(args.seed, args.docs)
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
+    call_command("migrate", verbosity=0)
+    if EnablementAssetPage.objects.count() != len(corpus):
+        started = time.perf_counter()
+        _store_corpus(terms, corpus)
+        print(
+            f"stored {len(corpus)} assets and {len(terms)} terms in "
+            f"{time.perf_counter() - started:.0f} s (setup, not timed)"
+        )
+
+    # What the stored check must find: the matcher over each document's paragraphs.
+    matcher = get_matcher()
+    expected = Counter()
+    for service_line, text in corpus:
+        for paragraph in _paragraphs(text):
+            for finding in find_in_text(paragraph, matcher=matcher, service_lines=[service_line]):
+                expected[finding.term_key, finding.variant] += 1
+
+    runs, cpu = [], []
+    for _ in range(3):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        found = Counter()
+        checked = 0
+        matcher = get_matcher()
+        for stored in stored_versions(live_only=True, models=[EnablementAssetPage]):
+            checked += 1
+            for finding in check_stored(stored, matcher=matcher):
+                found[finding.term_key, finding.variant] += 1
+        runs.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    elapsed = statistics.median(runs)
+    agree = found == expected and checked == len(corpus)
+    print(
+        f"stored check: {checked} assets loaded, extracted and matched in {elapsed:.2f} s "
+        f"(median of 3: {', '.join(f'{run:.2f}' for run in runs)}), "
+        f"{checked / elapsed:,.0f} assets/s; {sum(found.values())} findings"
+    )
+    print(
+        f"CPU time of this process: {statistics.median(cpu):.2f} s (median); the rest of the "
+        f"wall time is waiting for the database and for a CPU (load average "
+        f"{os.getloadavg()[0]:.1f})"
+    )
+    print(
+        f"findings {'identical to' if agree else 'DIFFERENT from'} the matcher run directly "
+        "on the corpus paragraphs"
+    )
+    print(
+        f"goal: <= {STORED_TARGET_SECONDS} s for 10,000 assets "
+        f"{'met' if elapsed * 10_000 / len(corpus) <= STORED_TARGET_SECONDS else 'NOT met'}"
+    )
+    return 0 if agree else 1
+
+
+def _paragraphs(text: str) -> list[str]:
+    import re
+
+    return [part for part in re.split(r"\n[^\S\n]*\n", text) if part.strip()]
+
+
+def _store_corpus(terms: list[Term], corpus: list[tuple[str, str]]) -> None:
+    """The glossary as approved terms and the corpus as live assets (one block a paragraph)."""
+    import datetime
+    import html
+
+    from django.conf import settings
+    from django.db import transaction
+    from django.utils import timezone
+
+    from assets.models import EnablementAssetPage
+    from assets.services import ensure_library
+    from cms.demo import seed_site
+    from cms.models import ServiceLine
+    from glossary.models import GlossaryTerm
+    from glossary.services import bump_glossary_version
+
+    # Indexing 10,000 pages for search is not what this measures.
+    for backend in settings.WAGTAILSEARCH_BACKENDS.values():
+        backend["AUTO_UPDATE"] = False
+
+    class _Context:
+        home = None
+
+    context = _Context()
+    seed_site(context)
+    library = ensure_library(home=context.home)
+    lines = {}
+    for index, slug in enumerate(SERVICE_LINES):
+        lines[slug], _ = ServiceLine.objects.get_or_create(
+            slug=slug, defaults={"name": slug.replace("-", " ").title(), "code": f"SL{index}"}
+        )
+    review_by = timezone.localdate() + datetime.timedelta(days=365)
+    with transaction.atomic():
+        GlossaryTerm.objects.all().delete()
+        GlossaryTerm.objects.bulk_create(
+            GlossaryTerm(
+                pk=term.key + 1,
+                preferred=term.preferred,
+                variants="\n".join(term.variants),
+                case_sensitive=term.case_sensitive,
+                service_line=lines.get(term.service_line),
+                live=True,
+                approval_code=f"BENCH-GT-{term.key:04d}",
+                approval_version=1,
+                review_by=review_by,
+            )
+            for term in terms
+        )
+    bump_glossary_version()
+    EnablementAssetPage.objects.all().delete()
+    with transaction.atomic():
+        for number, (service_line, text) in enumerate(corpus):
+            body = [
+                ("paragraph", "<p>" + html.escape(paragraph, quote=False) + "</p>")
+                for paragraph in _paragraphs(text)
+            ]
+            page = EnablementAssetPage(
+                title=f"Generated asset {number}",
+                slug=f"generated-asset-{number}",
+                kind="one-pager",
+                summary="A generated asset for the terminology benchmark.",
+                body=body,
+                live=True,
+                approval_code=f"BENCH-OP-{number:05d}",
+                review_by=review_by,
+            )
+            page.service_lines = [lines[service_line]]
+            library.add_child(instance=page)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError
+from django.http import Http404
 from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -25,6 +26,9 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+
+from cms.blocks import ContentStreamBlock
+from glossary.panels import TerminologyPanel
 
 
 class User(AbstractUser):
@@ -312,6 +316,7 @@ class ApprovedMessage(
             heading="Where it applies",
         ),
         FieldPanel("owner"),
+        TerminologyPanel(),
     ]
     search_fields = [
         index.SearchField("title"),
@@ -321,6 +326,8 @@ class ApprovedMessage(
     ]
 
     approval_kind_code = "MSG"
+    # The title is an internal name, not copy: the terminology check leaves it out.
+    terminology_skip_fields = ("title",)
 
     class Meta:
         ordering = ["title"]
@@ -340,3 +347,83 @@ class ApprovedMessage(
 
     def get_preview_template(self, request, mode_name):
         return "components/approved_message_preview.html"
+
+
+class ServiceLinePage(ApprovalStampMixin, Page):
+    """A public landing page for one service line.
+
+    Its claims and key messages are approved messages used by reference (the same rows
+    the sales one-pagers use), and it lists the service line's approved glossary terms,
+    so the website and the sales call say the same thing in the same words.
+    """
+
+    service_line = models.ForeignKey(
+        "cms.ServiceLine", on_delete=models.PROTECT, related_name="public_pages"
+    )
+    intro = models.CharField(
+        max_length=300, help_text="One or two sentences under the title: who it is for."
+    )
+    body = StreamField(ContentStreamBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("service_line"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        TerminologyPanel(),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("service_line"),
+    ]
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    template = "pages/service_line_page.html"
+
+    approval_kind_code = "PUB"
+
+    def __str__(self):
+        return self.title
+
+    def get_review_audience(self):
+        return "public"
+
+    def get_service_lines(self):
+        return [self.service_line] if self.service_line_id else []
+
+    @property
+    def is_approved_and_current(self):
+        return bool(
+            self.approval_code
+            and self.review_by is not None
+            and self.review_by >= timezone.localdate()
+        )
+
+    def get_glossary_terms(self):
+        """The service line's approved glossary terms, fetched when the page renders.
+
+        They come from ``glossary.selectors.service_line_glossary`` (the glossary app);
+        without that app the page simply has no glossary section.
+        """
+        try:
+            from glossary.selectors import service_line_glossary
+        except ImportError:
+            return []
+        return list(service_line_glossary(self.service_line).terms)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.is_approved_and_current else []
+
+    def serve(self, request, *args, **kwargs):
+        # Published but not (or no longer) approved: the public never sees it.
+        if not self.is_approved_and_current and not getattr(request, "is_preview", False):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["glossary_terms"] = self.get_glossary_terms()
+        return context

@@ -21,6 +21,8 @@ LIBRARY_ROLES = (SALES_REPS, MARKETERS, COMPLIANCE)
 MODEL_PERMISSIONS = {
     MARKETERS: {
         "wagtailadmin.access_admin",
+        # reviews: the "due for re-review" and "expiring soon" reports (owners re-review).
+        "reviews.view_approvalrecord",
         "cms.add_approvedmessage",
         "cms.change_approvedmessage",
         "cms.delete_approvedmessage",
@@ -30,15 +32,23 @@ MODEL_PERMISSIONS = {
         "assets.change_objection",
         "assets.lock_objection",
         "assets.unlock_objection",
+        "assets.view_usageevent",
         "glossary.add_glossaryterm",
         "glossary.change_glossaryterm",
         "glossary.delete_glossaryterm",
         "glossary.lock_glossaryterm",
         "glossary.unlock_glossaryterm",
+        "glossary.view_terminology_reports",
     },
     COMPLIANCE: {
         "wagtailadmin.access_admin",
+        "assets.view_objection",
+        "assets.view_usageevent",
         "reviews.view_approvalrecord",
+        # reviews: the audit trail report and its CSV/XLSX export.
+        "reviews.view_reviewevent",
+        "glossary.view_glossaryterm",
+        "glossary.view_terminology_reports",
     },
     SALES_REPS: set(),
 }

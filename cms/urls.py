@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from assets import api as assets_api
 from cms import views
 
 urlpatterns = [
@@ -22,6 +24,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/library/", assets_api.library, name="library_api"),
 ]
 
 if settings.DEBUG:
@@ -29,5 +32,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving comes last: it matches everything.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving comes last: it matches everything. Its pattern only takes
+# paths of slash-ended words, so the library's call pack (/library/pack.pdf) gets its
+# own pattern into the same view (page privacy and routing still apply).
+urlpatterns += [
+    re_path(r"^((?:[\w\-]+/)+pack\.pdf)/?$", wagtail_views.serve, name="library_pack_pdf"),
+    path("", include(wagtail_urls)),
+]

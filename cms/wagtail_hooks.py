@@ -1,7 +1,10 @@
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
+from django.urls import reverse
 
+from wagtail.admin.ui.tables import UsageCountColumn
+from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
@@ -69,15 +72,37 @@ class TaxonomyGroup(SnippetViewSetGroup):
     items = (ServiceLineViewSet, JourneyStageViewSet, SegmentViewSet)
 
 
+class WhereUsedColumn(UsageCountColumn):
+    """“Used N times”, linking to the message's usage screen (the reference index)."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        instance.usage_url = reverse(
+            "wagtailsnippets_cms_approvedmessage:usage", args=[instance.pk]
+        )
+        return super().get_cell_context_data(instance, parent_context)
+
+
 class ApprovedMessageViewSet(SnippetViewSet):
     model = ApprovedMessage
     icon = "openquote"
     menu_label = "Approved messages"
     menu_order = 210
     add_to_admin_menu = True
-    list_display = ["title", "kind", "approval_code", "review_by", "live"]
+    list_display = [
+        "title",
+        "kind",
+        WhereUsedColumn("usage_count", label="Where used"),
+        "approval_code",
+        "review_by",
+        "live",
+    ]
     list_filter = ["kind", "live", "service_lines"]
     search_fields = ["title", "text"]
+
+    def get_queryset(self, request):
+        return ApprovedMessage.objects.annotate(
+            usage_count=ReferenceIndex.usage_count_subquery(ApprovedMessage)
+        )
 
 
 register_snippet(TaxonomyGroup)

@@ -11,6 +11,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no glossary version or report of another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def home_page(db):
     """A Concord HomePage as the default site's root, as ``seed_demo`` makes it."""

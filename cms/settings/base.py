@@ -206,3 +206,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Concord
 CONCORD_DEMO_PASSWORD = "concord-demo"  # noqa: S105 - documented demo password
+
+# Reviews (see docs/reviews.md). The finish action is read when wagtail.models is
+# imported, so it can't be changed per test with override_settings.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "reviews.finish.publish_approved_revision"
+# Approval periods in months by kind code ("MSG", "OP", ...); a review route's own
+# period wins, then this, then the content type's default_review_months.
+CONCORD_REVIEW_MONTHS = {}
+# A review is due this many business days after it reaches the reviewer.
+CONCORD_REVIEW_SLA_BUSINESS_DAYS = int(os.environ.get("CONCORD_REVIEW_SLA_BUSINESS_DAYS", "5"))
+# The "expiring soon" report looks this many days ahead.
+CONCORD_EXPIRING_SOON_DAYS = 30
+# Who approves internal-only material when the default workflows are first created
+# (e.g. "Sales ops"); empty means the compliance reviewers. Editable later in the admin.
+CONCORD_INTERNAL_REVIEW_GROUP = os.environ.get("CONCORD_INTERNAL_REVIEW_GROUP", "")

@@ -1,0 +1,28 @@
+"""What marketers write and reps use. One module per content type, re-exported here."""
+
+from assets.models.enablement import EnablementAssetAttachment, EnablementAssetPage
+from assets.models.library import LibraryIndexPage, LibraryItemPage, LibraryItemTag
+from assets.models.objections import (
+    Objection,
+    ObjectionHearing,
+    ObjectionLinkedAsset,
+    ObjectionPhrase,
+)
+from assets.models.talk_tracks import TalkTrackAsset, TalkTrackObjection, TalkTrackPage
+from assets.models.usage import UsageEvent
+
+__all__ = [
+    "EnablementAssetAttachment",
+    "EnablementAssetPage",
+    "LibraryIndexPage",
+    "LibraryItemPage",
+    "LibraryItemTag",
+    "Objection",
+    "ObjectionHearing",
+    "ObjectionLinkedAsset",
+    "ObjectionPhrase",
+    "TalkTrackAsset",
+    "TalkTrackObjection",
+    "TalkTrackPage",
+    "UsageEvent",
+]

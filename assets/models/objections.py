@@ -1,0 +1,265 @@
+"""Objections buyers raise, how often reps hear them, and the approved responses.
+
+Counting ("times heard") works like this — see docs/library.md:
+
+* ``ObjectionPhrase`` maps a *normalised* wording within a service line to one
+  objection, with a unique constraint on (service line, normalised wording). When a
+  rep logs an objection, the wording is normalised (``normalise_verbatim``) and looked
+  up there: a hit counts the objection again, a miss creates a new objection and its
+  first phrase.
+* Every hearing is a row in ``ObjectionHearing`` (who, when, where: service line,
+  stage, segment, and the words as typed), so the review can see where it came from.
+* A marketer who spots two objections that are the same marks one as a duplicate of
+  the other (``assets.services.objection_merge``): its phrases and hearings move to
+  the kept objection and its count is added there, so later hearings of either
+  wording count once.
+
+``times_heard``, ``first_heard_at`` and ``last_heard_at`` are running totals kept on
+the objection for sorting. They are not content: ``with_content_json`` keeps them
+when a revision is published, so approving an old draft never rolls the count back.
+"""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+
+from assets.panels import ApprovalStampPanel
+from cms.models import ApprovalStampMixin
+from glossary.panels import TerminologyPanel
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_verbatim(text):
+    """The matching key for an objection's wording.
+
+    Case, accents' compatibility forms, punctuation and spacing don't make a different
+    objection: "Is this covered by Medicare??" and "is this covered by medicare" match.
+    """
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())[:255]
+
+
+class Objection(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ApprovalStampMixin,
+    ClusterableModel,
+):
+    class Category(models.TextChoices):
+        COST = "cost-coverage", "Cost / coverage"
+        EVIDENCE = "clinical-evidence", "Clinical evidence"
+        CAPACITY = "capacity-wait-time", "Capacity / wait time"
+        WORKFLOW = "workflow-integration", "Workflow / integration"
+        TRUST = "trust-reputation", "Trust / reputation"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        DRAFTING = "drafting", "Drafting a response"
+        APPROVED = "approved", "Approved"
+        RETIRED = "retired", "Retired"
+
+    verbatim = models.TextField(max_length=1000, help_text="What the buyer said, in their words.")
+    category = models.CharField(max_length=32, choices=Category.choices, default=Category.OTHER)
+    service_lines = ParentalManyToManyField("cms.ServiceLine", related_name="objections")
+    stages = ParentalManyToManyField("cms.JourneyStage", related_name="objections")
+    segments = ParentalManyToManyField("cms.Segment", related_name="objections")
+    approved_response = models.TextField(
+        blank=True,
+        help_text="The response reps may use, word for word. Approved through review.",
+    )
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.NEW,
+        help_text="“Approved” is set by the review workflow when the response goes live.",
+    )
+    owner = models.ForeignKey(
+        "cms.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The marketer who owns the response.",
+    )
+
+    # Running totals and provenance, maintained by assets.services (not content).
+    times_heard = models.PositiveIntegerField(default=0, editable=False, db_index=True)
+    first_heard_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_heard_at = models.DateTimeField(null=True, blank=True, editable=False)
+    logged_by = models.ForeignKey(
+        "cms.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Kept from the current row when a revision is published (see module docstring).
+    TALLY_FIELDS = ("times_heard", "first_heard_at", "last_heard_at", "logged_by_id")
+    TALLY_FIELDS += ("duplicate_of_id",)
+
+    panels = [
+        FieldPanel("verbatim"),
+        FieldPanel("category"),
+        FieldPanel("approved_response"),
+        FieldPanel("status"),
+        MultiFieldPanel(
+            [FieldPanel("service_lines"), FieldPanel("stages"), FieldPanel("segments")],
+            heading="Where it is heard",
+        ),
+        InlinePanel("linked_assets", heading="Assets that help answer it", label="Asset"),
+        FieldPanel("owner"),
+        ApprovalStampPanel(),
+        TerminologyPanel(),
+    ]
+    search_fields = [
+        index.SearchField("verbatim"),
+        index.AutocompleteField("verbatim"),
+        index.SearchField("approved_response"),
+        index.FilterField("live"),
+        index.FilterField("status"),
+        index.FilterField("category"),
+    ]
+
+    approval_kind_code = "OBJ"
+    default_review_months = 12
+    # The buyer's words are quoted as heard: the terminology check reads the response only.
+    terminology_skip_fields = ("verbatim",)
+
+    class Meta:
+        ordering = ["-times_heard", "-last_heard_at"]
+        verbose_name = "objection"
+
+    def __str__(self):
+        return Truncator(self.verbatim).chars(80)
+
+    def get_review_audience(self):
+        return "internal"
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.APPROVED and not (self.live and self.approval_code):
+            raise ValidationError(
+                {"status": "“Approved” is set by the review workflow when the response goes live."}
+            )
+        if self.status == self.Status.NEW and self.approved_response.strip():
+            self.status = self.Status.DRAFTING
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in self.TALLY_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def get_preview_template(self, request, mode_name):
+        return "components/objection_preview.html"
+
+    @property
+    def service_line_names(self):
+        return ", ".join(line.name for line in self.service_lines.all())
+
+    @property
+    def stage_names(self):
+        return ", ".join(stage.name for stage in self.stages.all())
+
+    @property
+    def segment_names(self):
+        return ", ".join(str(segment) for segment in self.segments.all())
+
+    @property
+    def has_approved_response(self):
+        """Reps can use the response: live, stamped, current and not retired."""
+        return bool(
+            self.live
+            and self.approval_code
+            and self.review_by is not None
+            and self.review_by >= timezone.localdate()
+            and self.approved_response.strip()
+            and self.status != self.Status.RETIRED
+        )
+
+
+class ObjectionPhrase(models.Model):
+    """A normalised wording, within a service line, that counts towards an objection."""
+
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="phrases")
+    service_line = models.ForeignKey("cms.ServiceLine", on_delete=models.CASCADE, related_name="+")
+    normalised = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_line", "normalised"], name="unique_objection_phrase"
+            )
+        ]
+
+    def __str__(self):
+        return self.normalised
+
+
+class ObjectionHearing(models.Model):
+    """One time a rep heard an objection on a call."""
+
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="hearings")
+    heard_by = models.ForeignKey("cms.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    verbatim = models.TextField(max_length=1000)
+    service_line = models.ForeignKey(
+        "cms.ServiceLine", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stage = models.ForeignKey(
+        "cms.JourneyStage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    segment = models.ForeignKey(
+        "cms.Segment", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    heard_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-heard_at"]
+
+    def __str__(self):
+        return Truncator(self.verbatim).chars(60)
+
+
+class ObjectionLinkedAsset(Orderable):
+    objection = ParentalKey(Objection, on_delete=models.CASCADE, related_name="linked_assets")
+    asset = models.ForeignKey(
+        "assets.EnablementAssetPage", on_delete=models.CASCADE, related_name="objection_links"
+    )
+
+    panels = [FieldPanel("asset")]

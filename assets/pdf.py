@@ -1,0 +1,438 @@
+"""PDF rendering for the rep library: a locked-down fetcher, a time limit, a content cache.
+
+Three pieces, used by ``assets.pdf_views`` and ``assets.tasks``:
+
+``restricted_url_fetcher()``
+    WeasyPrint reads every stylesheet, image and attachment named in the HTML through
+    its URL fetcher, and its default one happily opens ``file:///etc/passwd`` or any
+    host on the network. Ours answers only ``data:`` URLs and files under the static
+    and media roots (paths resolved first, so ``..`` and symlinks can't leave them).
+    The site's own ``/static/…`` and ``/media/…`` URLs are mapped onto those files.
+    Nothing ever opens a socket.
+
+``render_pdf(html, base_url=…)``
+    Renders in a separate process forked from a warm ``forkserver`` (WeasyPrint is
+    imported there once). The parent waits at most ``CONCORD_PDF_RENDER_TIMEOUT``
+    seconds and kills the child after that, so a pathological document can't tie up a
+    web worker. WeasyPrint has no time limit of its own, and a thread can't be killed.
+    Like every ``multiprocessing`` start method but ``fork``, the child imports the
+    parent's main script: scripts that render PDFs need the ``if __name__ ==
+    "__main__":`` guard (``manage.py``, gunicorn, pytest and ``bench/pdf.py`` have it).
+
+``get_or_render(key=…, build_html=…)``
+    PDF bytes live in Django's cache under a key made from the template version and
+    the revisions they contain, so a new revision is a new key and nothing stale can
+    be served. A per-key lock (``cache.add``, atomic in Redis and in local memory)
+    makes concurrent requests for the same missing PDF render it once; the others wait
+    for the result. A failed render stores nothing.
+"""
+
+import base64
+import functools
+import hashlib
+import logging
+import mimetypes
+import multiprocessing
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+# Where the print templates and their stylesheet live (site-wide ``templates/``).
+TEMPLATE_DIR = "pdf"
+
+DEFAULT_RENDER_TIMEOUT = 20  # seconds
+DEFAULT_CACHE_TIMEOUT = 60 * 60 * 24 * 30  # 30 days; keys change with content anyway
+CACHE_PREFIX = "concord:pdf"
+
+
+class PdfError(Exception):
+    """A PDF could not be produced. ``str(error)`` is safe to show to people."""
+
+
+class PdfRenderTimeout(PdfError):
+    pass
+
+
+class ResourceRefused(ValueError):
+    """The HTML named a resource the PDF renderer may not read."""
+
+
+# --- The fetcher -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """What a render may read. Plain data, so it can be sent to the render process."""
+
+    static_roots: tuple[str, ...]
+    media_root: str
+    site_origins: tuple[str, ...]
+    static_url: str
+    media_url: str
+
+    @classmethod
+    def from_settings(cls):
+        static_roots = [str(settings.STATIC_ROOT)]
+        for entry in settings.STATICFILES_DIRS:
+            # STATICFILES_DIRS items may be (prefix, path) pairs; we only use plain paths.
+            if isinstance(entry, str | Path):
+                static_roots.append(str(entry))
+        return cls(
+            static_roots=tuple(static_roots),
+            media_root=str(settings.MEDIA_ROOT),
+            site_origins=tuple(_origin(url) for url in site_base_urls()),
+            static_url=_path_prefix(settings.STATIC_URL),
+            media_url=_path_prefix(settings.MEDIA_URL),
+        )
+
+
+def _path_prefix(url):
+    path = urlsplit(url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def site_base_urls():
+    """The site roots whose ``/static/`` and ``/media/`` URLs map onto local files."""
+    base = getattr(settings, "CONCORD_PDF_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
+    return [base.rstrip("/") + "/"]
+
+
+def default_base_url():
+    """The base URL of every rendered document: relative links resolve to the site."""
+    return site_base_urls()[0]
+
+
+@functools.cache
+def _fetcher_class():
+    # WeasyPrint takes over a second to import: only the render process needs it.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class RestrictedURLFetcher(URLFetcher):
+        """WeasyPrint's fetcher, reduced to ``data:`` URLs and files under allowed roots."""
+
+        def __init__(self, policy):
+            super().__init__(allowed_protocols=("data", "file", "http", "https"))
+            self.policy = policy
+
+        def fetch(self, url, headers=None):
+            path, content = resolve_resource(url, self.policy)
+            if content is not None:
+                mime, body = content
+                return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime}
+            )
+
+        def open(self, url, data=None, timeout=None):
+            # urllib-style entry points end up here too: same rules.
+            return self.fetch(getattr(url, "full_url", url))
+
+    return RestrictedURLFetcher
+
+
+def restricted_url_fetcher(policy=None):
+    """A WeasyPrint URL fetcher that reads only what ``policy`` allows (``resolve_resource``)."""
+    return _fetcher_class()(policy or FetchPolicy.from_settings())
+
+
+def resolve_resource(url, policy):
+    """Decide what ``url`` may be read as. Returns ``(path, None)`` or ``(None, (mime, bytes))``.
+
+    Raises ``ResourceRefused`` for anything else. Never touches the network.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return None, _decode_data_url(url)
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            raise ResourceRefused(f"Refused a file URL on another host: {url}")
+        path = Path(url2pathname(unquote(parts.path)))
+        return _allowed_file(path, (*policy.static_roots, policy.media_root), url), None
+    if scheme in ("http", "https") and _origin(url) in policy.site_origins:
+        # The site's own static and media URLs are files on this machine: read them
+        # from disk instead of asking the web server.
+        path = unquote(parts.path)
+        for prefix, roots in (
+            (policy.static_url, policy.static_roots),
+            (policy.media_url, (policy.media_root,)),
+        ):
+            if path.startswith(prefix):
+                relative = path[len(prefix) :]
+                for root in roots:
+                    try:
+                        return _allowed_file(Path(root) / relative, (root,), url), None
+                    except ResourceRefused:
+                        continue
+        raise ResourceRefused(f"Refused a site URL outside static and media files: {url}")
+    raise ResourceRefused(f"Refused a resource outside static and media files: {url}")
+
+
+def _allowed_file(path, roots, url):
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError) as error:
+        raise ResourceRefused(f"No such file for {url}") from error
+    for root in roots:
+        try:
+            root_path = Path(root).resolve(strict=True)
+        except (OSError, RuntimeError):
+            continue
+        if resolved.is_relative_to(root_path) and resolved.is_file():
+            return resolved
+    raise ResourceRefused(f"Refused a file outside the static and media roots: {url}")
+
+
+def _decode_data_url(url):
+    header, separator, payload = url[len("data:") :].partition(",")
+    if not separator:
+        raise ResourceRefused("Malformed data: URL")
+    params = header.split(";")
+    mime = params[0].strip() or "text/plain"
+    if "base64" in (param.strip().lower() for param in params[1:]):
+        try:
+            body = base64.b64decode(unquote(payload), validate=False)
+        except ValueError as error:
+            raise ResourceRefused("Malformed base64 in a data: URL") from error
+    else:
+        body = unquote_to_bytes(payload)
+    return mime, body
+
+
+# --- Rendering with a time limit -------------------------------------------------------
+
+
+_context = None
+
+
+def _render_context():
+    """A ``forkserver`` context whose server has WeasyPrint imported already.
+
+    Forking the (possibly threaded) web process is unsafe; forking a small, clean
+    server process that imported WeasyPrint once makes each render start in ~10 ms.
+    """
+    global _context
+    if _context is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["weasyprint", "assets.pdf"])
+        _context = context
+    return _context
+
+
+def render_timeout():
+    return float(getattr(settings, "CONCORD_PDF_RENDER_TIMEOUT", DEFAULT_RENDER_TIMEOUT))
+
+
+def render_pdf(html, *, base_url, timeout=None, policy=None):
+    """Render ``html`` to PDF bytes in a child process; raise ``PdfError`` on failure.
+
+    The child is killed when it takes longer than ``timeout`` seconds
+    (``CONCORD_PDF_RENDER_TIMEOUT`` by default).
+    """
+    timeout = render_timeout() if timeout is None else timeout
+    policy = policy or FetchPolicy.from_settings()
+    context = _render_context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_render_in_child, args=(sender, html, base_url, policy), daemon=True
+    )
+    started = time.monotonic()
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            process.kill()
+            raise PdfRenderTimeout(
+                f"The PDF took longer than {timeout:g} seconds to render and was stopped."
+            )
+        try:
+            status, payload, warnings = receiver.recv()
+        except EOFError as error:
+            raise PdfError("The PDF renderer stopped unexpectedly.") from error
+    finally:
+        receiver.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    for message in warnings:
+        logger.warning("PDF render: %s", message)
+    if status != "ok":
+        raise PdfError(f"The PDF could not be rendered: {payload}")
+    logger.info(
+        "Rendered a PDF: %d bytes in %.0f ms", len(payload), (time.monotonic() - started) * 1000
+    )
+    return payload
+
+
+def _render_in_child(sender, html, base_url, policy):
+    """Runs in the render process: HTML in, PDF bytes (or an error message) out.
+
+    WeasyPrint's warnings (a refused image, an unknown CSS property) are collected and
+    sent back, so they reach the site's logs instead of the child's stderr.
+    """
+    warnings = _CollectingHandler()
+    weasyprint_logger = logging.getLogger("weasyprint")
+    weasyprint_logger.addHandler(warnings)
+    weasyprint_logger.propagate = False
+    try:
+        import weasyprint
+
+        document = weasyprint.HTML(
+            string=html, base_url=base_url, url_fetcher=restricted_url_fetcher(policy)
+        )
+        sender.send(("ok", document.write_pdf(), warnings.messages))
+    except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
+        sender.send(("error", f"{type(error).__name__}: {error}", warnings.messages))
+    finally:
+        sender.close()
+
+
+class _CollectingHandler(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+# --- Cache keys ------------------------------------------------------------------------
+
+
+_template_version = None
+
+
+def template_version():
+    """A digest of every file under ``templates/pdf/``: editing a template or the print
+    stylesheet changes every key, so old PDFs are never served with a new layout."""
+    global _template_version
+    if _template_version is None:
+        digest = hashlib.sha256()
+        for directory in _template_dirs():
+            for path in sorted(directory.rglob("*")):
+                if path.is_file():
+                    digest.update(str(path.relative_to(directory)).encode())
+                    digest.update(path.read_bytes())
+        _template_version = digest.hexdigest()[:16]
+    return _template_version
+
+
+def _template_dirs():
+    dirs = []
+    for engine in settings.TEMPLATES:
+        for directory in engine.get("DIRS", []):
+            candidate = Path(directory) / TEMPLATE_DIR
+            if candidate.is_dir():
+                dirs.append(candidate)
+    return dirs
+
+
+def content_key(kind, *parts):
+    """The cache key of a PDF: its kind, the template version and what it contains.
+
+    ``parts`` are plain values (revision ids, approval stamps, glossary version, …);
+    any change among them is a different PDF.
+    """
+    digest = hashlib.sha256()
+    digest.update(template_version().encode())
+    for part in (kind, *parts):
+        digest.update(b"\x1f")
+        digest.update(str(part).encode())
+    return f"{kind}-{digest.hexdigest()[:40]}"
+
+
+def _cache_key(key):
+    return f"{CACHE_PREFIX}:{key}"
+
+
+def cache_timeout():
+    return int(getattr(settings, "CONCORD_PDF_CACHE_TIMEOUT", DEFAULT_CACHE_TIMEOUT))
+
+
+def cached_pdf(key):
+    return cache.get(_cache_key(key))
+
+
+def get_or_render(*, key, build_html, base_url=None, dependencies=()):
+    """The PDF stored under ``key``, rendering it (once, under a lock) when missing.
+
+    ``build_html`` is called only when a render is needed. ``dependencies`` are labels
+    (see ``dependency_label``) of the content inside: ``drop_dependents`` removes this
+    PDF when any of them is withdrawn.
+    """
+    pdf = cache.get(_cache_key(key))
+    if pdf is not None:
+        return pdf
+    timeout = render_timeout()
+    lock = f"{_cache_key(key)}:lock"
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + timeout + 10
+    while True:
+        if cache.add(lock, token, timeout=int(timeout) + 10):
+            try:
+                pdf = cache.get(_cache_key(key))
+                if pdf is None:
+                    pdf = render_pdf(build_html(), base_url=base_url or default_base_url())
+                    cache.set(_cache_key(key), pdf, cache_timeout())
+                    _remember_dependents(key, dependencies)
+                return pdf
+            finally:
+                if cache.get(lock) == token:
+                    cache.delete(lock)
+        # Someone else is rendering this PDF: wait for it rather than render it again.
+        time.sleep(0.05)
+        pdf = cache.get(_cache_key(key))
+        if pdf is not None:
+            return pdf
+        if time.monotonic() > deadline:
+            raise PdfRenderTimeout("The PDF is taking too long to prepare. Try again shortly.")
+
+
+def dependency_label(obj):
+    """A stable label for a content object, e.g. ``assets.enablementassetpage:42``."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def _dependents_key(label):
+    return f"{CACHE_PREFIX}:deps:{label}"
+
+
+MAX_DEPENDENTS = 200
+
+
+def _remember_dependents(key, labels):
+    for label in labels:
+        index = _dependents_key(label)
+        keys = cache.get(index) or []
+        if key not in keys:
+            keys = [*keys, key][-MAX_DEPENDENTS:]
+            cache.set(index, keys, cache_timeout())
+
+
+def drop_dependents(obj):
+    """Remove every cached PDF that contains ``obj`` (on withdraw and unpublish).
+
+    Keys already change with every revision, so this is about not keeping the bytes
+    of withdrawn material around, not about correctness of what is served.
+    """
+    index = _dependents_key(dependency_label(obj))
+    keys = cache.get(index) or []
+    cache.delete_many([_cache_key(key) for key in keys] + [index])
+    if keys:
+        logger.info("Dropped %d cached PDF(s) containing %s", len(keys), dependency_label(obj))
+    return len(keys)

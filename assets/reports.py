@@ -1,0 +1,255 @@
+"""Admin reports for marketing: the monthly objection review and library usage.
+
+Both are Wagtail ``ReportView``s, so each has filters and CSV/XLSX export
+(``?export=csv``) for free. The rows come from ``assets.selectors``.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, NumberColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.admin.widgets.boolean_radio_select import BooleanRadioSelect
+
+import django_filters
+
+from assets import selectors
+from assets.models import LibraryItemPage, Objection, UsageEvent
+from assets.models.library import Kind
+from cms.models import ServiceLine
+
+PERIODS = [("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
+DEFAULT_PERIOD = 90
+
+
+def _since(days):
+    return timezone.now() - timedelta(days=days)
+
+
+def _period(filterset):
+    form = filterset.form if filterset is not None else None
+    if form is not None and form.is_valid() and form.cleaned_data.get("period"):
+        return int(form.cleaned_data["period"])
+    return DEFAULT_PERIOD
+
+
+# Objection review --------------------------------------------------------------------------
+
+
+class ObjectionReviewFilterSet(WagtailFilterSet):
+    new_since = django_filters.DateFilter(
+        label="New since",
+        field_name="first_heard_at",
+        lookup_expr="date__gte",
+        widget=AdminDateInput,
+    )
+    service_line = django_filters.ModelChoiceFilter(
+        label="Service line", field_name="service_lines", queryset=ServiceLine.objects.all()
+    )
+    category = django_filters.ChoiceFilter(choices=Objection.Category.choices)
+    status = django_filters.ChoiceFilter(choices=Objection.Status.choices)
+    without_response = django_filters.BooleanFilter(
+        label="Without an approved response",
+        method="filter_without_response",
+        widget=BooleanRadioSelect,
+    )
+
+    class Meta:
+        model = Objection
+        fields = []
+
+    def filter_without_response(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=selectors.objection_review(without_response=True).values("pk")
+        )
+
+
+class ObjectionReviewView(ReportView):
+    page_title = "Objection review"
+    header_icon = "help"
+    index_url_name = "assets_reports:objection_review"
+    index_results_url_name = "assets_reports:objection_review_results"
+    filterset_class = ObjectionReviewFilterSet
+    model = Objection
+    any_permission_required = ["change", "view"]
+    paginate_by = 50
+    export_filename = "objection-review"
+    list_export = [
+        "verbatim",
+        "get_category_display",
+        "service_line_names",
+        "stage_names",
+        "segment_names",
+        "times_heard",
+        "first_heard_at",
+        "last_heard_at",
+        "get_status_display",
+        "has_approved_response",
+        "approved_response",
+        "approval_label",
+    ]
+    export_headings = {
+        "get_category_display": "Category",
+        "service_line_names": "Service lines",
+        "stage_names": "Stages",
+        "segment_names": "Segments",
+        "get_status_display": "Status",
+        "has_approved_response": "Has approved response",
+        "approved_response": "Response",
+        "approval_label": "Approval code",
+    }
+
+    @property
+    def columns(self):
+        return [
+            TitleColumn(
+                "verbatim",
+                label="What buyers say",
+                get_url=lambda obj: f"/admin/snippets/assets/objection/edit/{obj.pk}/",
+            ),
+            Column("get_category_display", label="Category"),
+            Column("service_line_names", label="Service lines"),
+            NumberColumn("times_heard", label="Times heard"),
+            DateColumn("first_heard_at", label="First heard"),
+            DateColumn("last_heard_at", label="Last heard"),
+            Column("get_status_display", label="Status"),
+            BooleanColumn("has_approved_response", label="Approved response"),
+        ]
+
+    def get_queryset(self):
+        return selectors.objection_review()
+
+
+# Usage ---------------------------------------------------------------------------------
+
+
+class UsageFilterSet(WagtailFilterSet):
+    period = django_filters.ChoiceFilter(
+        label="Period", choices=PERIODS, method="filter_nothing", empty_label="Last 90 days"
+    )
+    kind = django_filters.ChoiceFilter(choices=Kind.choices)
+    service_line = django_filters.ModelChoiceFilter(
+        label="Service line", field_name="service_lines", queryset=ServiceLine.objects.all()
+    )
+    unused = django_filters.BooleanFilter(
+        label="Nobody used it in the period",
+        method="filter_unused",
+        widget=BooleanRadioSelect,
+    )
+
+    class Meta:
+        model = LibraryItemPage
+        fields = []
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # the period is applied when the counts are computed
+
+    def filter_unused(self, queryset, name, value):
+        if value is None:
+            return queryset
+        unused = Q(views=0, downloads=0, packs=0)
+        return queryset.filter(unused) if value else queryset.exclude(unused)
+
+
+class UsageReportView(ReportView):
+    page_title = "Library usage"
+    header_icon = "view"
+    index_url_name = "assets_reports:usage"
+    index_results_url_name = "assets_reports:usage_results"
+    filterset_class = UsageFilterSet
+    model = UsageEvent
+    any_permission_required = ["view"]
+    paginate_by = 50
+    export_filename = "library-usage"
+    list_export = [
+        "title",
+        "get_kind_display",
+        "service_line_names",
+        "views",
+        "downloads",
+        "packs",
+        "last_used_at",
+        "approval_label",
+    ]
+    export_headings = {
+        "get_kind_display": "Kind",
+        "service_line_names": "Service lines",
+        "views": "Views",
+        "downloads": "Downloads",
+        "packs": "Call packs",
+        "last_used_at": "Last used",
+        "approval_label": "Approval code",
+    }
+
+    def get_page_subtitle(self):
+        return f"Views, downloads and call packs, last {_period(self.filters)} days"
+
+    @property
+    def columns(self):
+        return [
+            TitleColumn(
+                "title", label="Item", get_url=lambda page: f"/admin/pages/{page.pk}/edit/"
+            ),
+            Column("get_kind_display", label="Kind"),
+            Column("service_line_names", label="Service lines"),
+            NumberColumn("views", label="Views"),
+            NumberColumn("downloads", label="Downloads"),
+            NumberColumn("packs", label="In call packs"),
+            DateColumn("last_used_at", label="Last used"),
+        ]
+
+    def get_queryset(self):
+        return selectors.usage_by_item(since=_since(_period(self.filters)))
+
+
+class StageUsageFilterSet(WagtailFilterSet):
+    period = django_filters.ChoiceFilter(
+        label="Period", choices=PERIODS, method="filter_nothing", empty_label="Last 90 days"
+    )
+
+    class Meta:
+        model = UsageEvent
+        fields = []
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+
+class StageUsageReportView(ReportView):
+    page_title = "Usage by stage"
+    header_icon = "list-ol"
+    index_url_name = "assets_reports:usage_by_stage"
+    index_results_url_name = "assets_reports:usage_by_stage_results"
+    filterset_class = StageUsageFilterSet
+    model = UsageEvent
+    any_permission_required = ["view"]
+    paginate_by = None
+    export_filename = "library-usage-by-stage"
+    list_export = ["name", "views", "downloads", "packs"]
+    export_headings = {
+        "name": "Stage",
+        "views": "Views",
+        "downloads": "Downloads",
+        "packs": "Call packs",
+    }
+    columns = [
+        Column("name", label="Stage"),
+        NumberColumn("views", label="Views"),
+        NumberColumn("downloads", label="Downloads"),
+        NumberColumn("packs", label="Call packs"),
+    ]
+
+    def get_page_subtitle(self):
+        return f"Last {_period(self.filters)} days"
+
+    def get_queryset(self):
+        return selectors.usage_by_stage(since=_since(_period(self.filters)))
+
+    def filter_queryset(self, queryset):
+        return queryset  # only the period applies, in get_queryset

@@ -1,0 +1,311 @@
+"""The rep library's views. Routed from the library pages (``assets.models``).
+
+Wagtail's page privacy already sent anonymous visitors to the login page before any
+of these run; each view checks the library role again, so a page moved out of the
+restricted tree still isn't open to everyone.
+"""
+
+import importlib
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from assets import selectors, services
+from assets.forms import ObjectionLogForm
+from assets.models import EnablementAssetPage, TalkTrackPage, UsageEvent
+from assets.models.library import Kind, Purpose
+from cms import roles
+
+PAGE_SIZE = 20
+
+
+def private(response):
+    """Library responses are personal: never kept by shared caches."""
+    patch_cache_control(response, private=True, no_cache=True, no_store=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def require_library_user(request):
+    if not request.user.is_authenticated:
+        raise Http404  # page privacy redirects first; this is only a safety net
+    if not roles.can_use_library(request.user):
+        raise PermissionDenied
+
+
+def delegate(module_name, function_name):
+    """A view another app provides, imported when first used.
+
+    Until that app ships it, the route answers 404 instead of 500. An error inside an
+    existing module is a real bug and is not hidden.
+    """
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        raise Http404("This part of the library isn't available yet.") from error
+    view = getattr(module, function_name, None)
+    if view is None:
+        raise Http404("This part of the library isn't available yet.")
+    return view
+
+
+def _safe_next(request, url, fallback):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return fallback
+
+
+def paginate(results, number, per_page=PAGE_SIZE):
+    """``Paginator.get_page``, without the COUNT query when everything fits on page 1.
+
+    Any ``number`` gives a page: not a number → the first, past the end → the last.
+    """
+    paginator = Paginator(results, per_page)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number > 1:
+        return paginator.get_page(number)
+    rows = list(results[: per_page + 1])
+    if len(rows) <= per_page:
+        paginator.count = len(rows)  # a cached_property: no COUNT query needed
+    return Page(rows[:per_page], 1, paginator)
+
+
+def _base_context(request, library, nav_current=""):
+    return {
+        "page": library,
+        "self": library,
+        "request": request,
+        "library": library,
+        "nav_current": nav_current,
+    }
+
+
+# The index -----------------------------------------------------------------------------
+
+
+def library_index(request, library):
+    require_library_user(request)
+    taxonomy = selectors.Taxonomy.load()
+    context = _base_context(request, library, "library")
+    context.update(
+        taxonomy=taxonomy,
+        kinds=Kind.choices,
+        sorts=selectors.SORTS,
+        paused_lines=taxonomy.paused_service_lines,
+        max_query_length=selectors.MAX_QUERY_LENGTH,
+    )
+    status = 200
+    try:
+        filters = selectors.parse_library_filters(request.GET, taxonomy=taxonomy)
+    except selectors.InvalidFilter as error:
+        filters = None
+        context.update(filter_error=str(error), page_obj=None, raw=request.GET)
+        status = 400
+    if filters is not None:
+        results = selectors.library_items(user=request.user, filters=filters)
+        page_obj = paginate(results, request.GET.get("page"))
+        page_obj.object_list = selectors.attach_taxonomy(
+            page_obj.object_list, taxonomy, request=request
+        )
+        query = filters.as_query()
+        context.update(
+            filters=filters,
+            raw=query,
+            page_obj=page_obj,
+            matched_any_word=getattr(results, "matched_any_word", False),
+            query_string=urlencode(query),
+            pack_query=urlencode(
+                {
+                    name: query[name]
+                    for name in ("service_line", "stage", "segment")
+                    if name in query
+                }
+            ),
+        )
+    response = TemplateResponse(request, library.template, context, status=status)
+    return private(response)
+
+
+# Before your call ----------------------------------------------------------------------
+
+
+def before_your_call(request, library):
+    require_library_user(request)
+    taxonomy = selectors.Taxonomy.load()
+    context = _base_context(request, library, "call")
+    context.update(taxonomy=taxonomy, raw=request.GET, pack=None)
+    status = 200
+    chosen = {
+        name: (request.GET.get(name) or "").strip() for name in ("service_line", "stage", "segment")
+    }
+    if all(chosen.values()):
+        try:
+            filters = selectors.parse_library_filters(chosen, taxonomy=taxonomy)
+        except selectors.InvalidFilter as error:
+            context["filter_error"] = str(error)
+            status = 400
+        else:
+            pack = selectors.call_pack(
+                user=request.user,
+                service_line=filters.service_line,
+                stage=filters.stage,
+                segment=filters.segment,
+            )
+            context.update(
+                pack=pack, pack_query=urlencode(chosen), log_next=request.get_full_path()
+            )
+    elif any(chosen.values()):
+        context["filter_error"] = (
+            "Choose a service line, a stage and a buyer to see your call plan."
+        )
+    response = TemplateResponse(request, "library/before_your_call.html", context, status=status)
+    return private(response)
+
+
+# Logging an objection --------------------------------------------------------------------
+
+
+def objection_log(request, library):
+    require_library_user(request)
+    taxonomy = selectors.Taxonomy.load()
+    fallback = library.get_url(request=request)
+    if request.method == "POST":
+        form = ObjectionLogForm(request.POST, taxonomy=taxonomy)
+        if form.is_valid():
+            data = form.cleaned_data
+            objection, created = services.objection_log(
+                user=request.user,
+                verbatim=data["verbatim"],
+                service_line=data["service_line"],
+                stage=data["stage"],
+                segment=data["segment"],
+                category=data["category"],
+            )
+            if created:
+                messages.success(
+                    request,
+                    "Thanks — objection logged. Marketing reviews new objections every month.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Thanks — counted. This objection has now been heard "
+                    f"{objection.times_heard} times.",
+                )
+            return redirect(_safe_next(request, data.get("next"), fallback))
+    elif request.method == "GET":
+        initial = {
+            name: request.GET.get(name, "")
+            for name in ("service_line", "stage", "segment", "verbatim")
+        }
+        initial["next"] = _safe_next(request, request.GET.get("next"), "")
+        form = ObjectionLogForm(initial=initial, taxonomy=taxonomy)
+    else:
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = _base_context(request, library, "objection")
+    context.update(form=form, back_url=_safe_next(request, form["next"].value(), fallback))
+    return private(TemplateResponse(request, "library/objection_log.html", context))
+
+
+# Items ---------------------------------------------------------------------------------------
+
+
+def _check_item(request, item):
+    require_library_user(request)
+    if not selectors.item_is_visible(item, request.user):
+        raise Http404("This item isn't available in the library.")
+
+
+def item_detail(request, item):
+    is_preview = getattr(request, "is_preview", False)
+    if not is_preview:
+        _check_item(request, item)
+    user = request.user
+    paused = [line for line in item.service_lines.all() if line.is_paused]
+    context = {
+        "paused_lines": paused,
+        "booking_paused": bool(paused) and item.purpose == Purpose.BOOKING,
+        "library": item.get_parent(),
+        "pdf_url": item.get_pdf_url(request=request),
+    }
+    if isinstance(item, EnablementAssetPage):
+        context["attachments"] = selectors.visible_attachments(item, user)
+        context["objections"] = list(
+            selectors.visible_objections(user).filter(linked_assets__asset=item).distinct()
+        )
+    elif isinstance(item, TalkTrackPage):
+        objections, assets = selectors.talk_track_links(item, user)
+        context.update(
+            linked_objections=objections,
+            linked_assets=assets,
+            log_form=ObjectionLogForm(
+                initial={
+                    "service_line": getattr(item.service_line, "slug", ""),
+                    "stage": getattr(item.stage, "slug", ""),
+                    "segment": getattr(item.segment, "slug", ""),
+                    "next": item.get_url(request=request),
+                },
+                taxonomy=selectors.Taxonomy.load(),
+            ),
+        )
+    if not is_preview:
+        services.usage_record(user=user, kind=UsageEvent.Kind.VIEW, page=item)
+    response = item.render(request, context_overrides=context)
+    return response if is_preview else private(response)
+
+
+def item_pdf(request, item):
+    _check_item(request, item)
+    view = delegate("assets.pdf_views", "item_pdf")
+    response = view(request, item)
+    if response.status_code == 200:
+        services.usage_record(user=request.user, kind=UsageEvent.Kind.DOWNLOAD, page=item)
+    return private(response)
+
+
+def attachment_download(request, asset, attachment_id):
+    _check_item(request, asset)
+    for attachment in selectors.visible_attachments(asset, request.user):
+        if attachment.pk == attachment_id:
+            services.usage_record(user=request.user, kind=UsageEvent.Kind.DOWNLOAD, page=asset)
+            # The document view checks the collection's privacy again.
+            return private(redirect(attachment.document.url))
+    raise Http404("No such file.")
+
+
+def pack_pdf(request, library):
+    require_library_user(request)
+    # The PDF view answers missing or unknown slugs with a 400 that says what is wrong.
+    view = delegate("assets.pdf_views", "pack_pdf")
+    response = view(request, library)
+    if response.status_code == 200:
+        params = {name: request.GET.get(name, "") for name in ("service_line", "stage", "segment")}
+        filters = selectors.parse_library_filters(params)
+        pack = selectors.call_pack(
+            user=request.user,
+            service_line=filters.service_line,
+            stage=filters.stage,
+            segment=filters.segment,
+        )
+        services.usage_record_pack(user=request.user, pack=pack)
+    return private(response)
+
+
+def service_line_glossary(request, library, slug):
+    require_library_user(request)
+    view = delegate("glossary.views", "service_line_glossary")
+    return private(view(request, library, slug))

@@ -1,0 +1,189 @@
+"""Service-line glossaries: the preferred wording of terms and the variants not to use.
+
+A :class:`GlossaryTerm` belongs to one service line, or to none (a *global* term that
+applies to every piece of content). It goes through the review workflow like every
+other content type; only approved, current terms are enforced by the terminology
+checker (see ``glossary/services.py`` and ``docs/terminology.md``).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from modelcluster.models import ClusterableModel
+
+from cms.models import ApprovalStampMixin
+from glossary.panels import TerminologyPanel
+
+
+def split_variants(text):
+    """The variants written one per line, blanks and duplicates dropped.
+
+    Whitespace inside a variant is collapsed (matching ignores it anyway).
+    """
+    seen = set()
+    variants = []
+    for line in text.splitlines():
+        variant = " ".join(line.split())
+        if variant and variant not in seen:
+            seen.add(variant)
+            variants.append(variant)
+    return variants
+
+
+class GlossaryTerm(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ApprovalStampMixin,
+    ClusterableModel,
+):
+    """One term of a service line's glossary (or of the global glossary)."""
+
+    class Kind(models.TextChoices):
+        PROGRAM_NAME = "program_name", "Program name"
+        CARE_PATHWAY_STEP = "care_pathway_step", "Care-pathway step"
+        CLINICAL_TERM = "clinical_term", "Clinical term"
+        ACRONYM = "acronym", "Acronym"
+
+    service_line = models.ForeignKey(
+        "cms.ServiceLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="glossary_terms",
+        help_text="Leave empty for a global term that applies to all content.",
+    )
+    preferred = models.CharField(
+        "preferred term",
+        max_length=200,
+        help_text="The wording to use everywhere, e.g. 'Cardiac Rehabilitation Program'.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CLINICAL_TERM)
+    definition = models.TextField(blank=True, help_text="What it means, for staff and reps.")
+    plain_language = models.TextField(
+        "plain-language version",
+        blank=True,
+        help_text="How to say it to patients and families, without jargon.",
+    )
+    variants = models.TextField(
+        "don't say",
+        blank=True,
+        help_text="Disallowed variants, one per line. Matching ignores case (unless the "
+        "term is case-sensitive), treats hyphens like spaces and only matches whole words.",
+    )
+    case_sensitive = models.BooleanField(
+        default=False,
+        help_text="Match the variants only exactly as written. Use for acronyms such as "
+        "'ED', where the lower-case word means something else.",
+    )
+    notes = models.TextField(
+        blank=True, help_text="Internal notes: why, sources, who asked. Not checked or shown."
+    )
+    owner = models.ForeignKey(
+        "cms.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("service_line"), FieldPanel("preferred"), FieldPanel("kind")],
+            heading="Term",
+        ),
+        FieldPanel("definition"),
+        FieldPanel("plain_language"),
+        MultiFieldPanel(
+            [FieldPanel("variants"), FieldPanel("case_sensitive")], heading="Don't say"
+        ),
+        FieldPanel("notes"),
+        FieldPanel("owner"),
+        TerminologyPanel(),
+    ]
+    search_fields = [
+        index.SearchField("preferred"),
+        index.AutocompleteField("preferred"),
+        index.SearchField("definition"),
+        index.SearchField("plain_language"),
+        index.SearchField("variants"),
+        index.FilterField("live"),
+        index.FilterField("service_line"),
+        index.FilterField("kind"),
+    ]
+
+    approval_kind_code = "GT"
+    # The variants are what the checker looks for, and notes are internal: neither is
+    # copy, so the terminology check of a term itself leaves them out.
+    terminology_skip_fields = ("variants", "notes")
+
+    class Meta:
+        ordering = ["preferred"]
+        verbose_name = "glossary term"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("preferred"),
+                "service_line",
+                condition=models.Q(service_line__isnull=False),
+                name="glossary_term_unique_in_service_line",
+                violation_error_message="This service line already has this term.",
+            ),
+            models.UniqueConstraint(
+                Lower("preferred"),
+                condition=models.Q(service_line__isnull=True),
+                name="glossary_term_unique_global",
+                violation_error_message="The global glossary already has this term.",
+            ),
+        ]
+        permissions = [
+            ("view_terminology_reports", "Can view the terminology reports"),
+        ]
+
+    def __str__(self):
+        return f"{self.preferred} ({self.scope_label})"
+
+    @property
+    def scope_label(self):
+        return self.service_line.name if self.service_line_id else "global"
+
+    @property
+    def service_line_slug(self):
+        return self.service_line.slug if self.service_line_id else None
+
+    @property
+    def variant_list(self):
+        return split_variants(self.variants)
+
+    def get_service_lines(self):
+        return [self.service_line] if self.service_line_id else []
+
+    def get_review_audience(self):
+        # Preferred terms and their plain-language versions are used on the public site.
+        return "public"
+
+    def terminology_exempt_terms(self):
+        # A term's definition may name its own variants ("TAVI is the European name").
+        return {self.pk} if self.pk else set()
+
+    def get_preview_template(self, request, mode_name):
+        return "glossary/term_preview.html"
+
+    def clean(self):
+        super().clean()
+        from glossary.services import term_problems
+
+        self.preferred = " ".join(self.preferred.split())
+        self.variants = "\n".join(self.variant_list)
+        problems = term_problems(self)
+        if problems:
+            raise ValidationError(problems)

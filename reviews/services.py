@@ -1,0 +1,490 @@
+"""Review actions: votes, approval records and codes, withdrawal and expiry, defaults.
+
+Every function takes keyword-only arguments. Views, tasks, signals and management
+commands call these; none of them changes review state by itself.
+"""
+
+import calendar
+import contextvars
+import logging
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.log_actions import log
+from wagtail.models import DraftStateMixin, Page, ReferenceIndex, TaskState
+
+from reviews.models import ApprovalRecord, ApprovalSequence, ApprovalVote
+from reviews.registry import is_reviewable, reviewable_models, reviewable_roots, specific
+from reviews.routing import route_for
+
+logger = logging.getLogger(__name__)
+
+GENERIC_CODE = "GEN"
+STAMP_FIELDS = ("approval_code", "approval_version", "approved_at", "review_by")
+
+# Why the object being unpublished right now is withdrawn (read by reviews.signals).
+_withdrawal = contextvars.ContextVar("concord_withdrawal", default=None)
+
+
+# Dates -------------------------------------------------------------------------
+
+
+def add_months(day, months):
+    """``day`` plus ``months`` calendar months, clamped to the month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def add_business_days(day, days):
+    """``day`` plus ``days`` working days (Monday to Friday)."""
+    result = day
+    while days > 0:
+        result += timezone.timedelta(days=1)
+        if result.weekday() < 5:
+            days -= 1
+    return result
+
+
+def review_months_for(obj):
+    """How long an approval of ``obj`` lasts: its route, then settings, then its type."""
+    route = route_for(obj)
+    if route is not None and route.review_months:
+        return route.review_months
+    kind = getattr(obj, "approval_kind_code", GENERIC_CODE)
+    configured = getattr(settings, "CONCORD_REVIEW_MONTHS", {}).get(kind)
+    if configured:
+        return configured
+    return getattr(obj, "default_review_months", 12)
+
+
+# Votes -------------------------------------------------------------------------
+
+
+def follow_unchanged_revisions(*, task_state):
+    """Move a review to the latest revision when nothing changed since it started.
+
+    The admin saves a revision on every save, comment and editor workflow action; with
+    ``WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT`` such a revision would restart review
+    after approval although its content is what was checked. When the latest revision
+    has the same content as the one under review, the steps already passed and this
+    step are carried over to it, so the approval applies to (and publishes) the latest.
+    """
+    from reviews.rules import same_content
+
+    obj = specific(task_state.revision.content_object)
+    latest = obj.get_latest_revision()
+    if latest is None or latest.pk == task_state.revision_id:
+        return task_state
+    if not same_content(task_state.revision, latest):
+        return task_state
+    passed = TaskState.objects.filter(
+        workflow_state_id=task_state.workflow_state_id,
+        status=TaskState.STATUS_APPROVED,
+        revision_id=task_state.revision_id,
+    )
+    for state in passed:
+        state.copy(update_attrs={"revision": latest})
+    TaskState.objects.filter(pk=task_state.pk).update(revision=latest)
+    task_state.revision = latest
+    return task_state
+
+
+def approval_vote(*, task_state, user, checklist, comment=""):
+    """Record ``user``'s approval; approve the task once enough distinct people have.
+
+    The caller (``ComplianceApprovalTask.on_action``) has already checked the rules and
+    locked ``task_state``. Votes that don't complete the task are logged here
+    (``reviews.vote``); the completing one is Wagtail's ``wagtail.workflow.approve``.
+    """
+    vote = ApprovalVote.objects.create(
+        task_state=task_state, user=user, checklist=checklist, comment=comment
+    )
+    count = task_state.votes.count()
+    required = max(task_state.required_approvals, 1)
+    if count >= required:
+        task_state.approve(user=user, comment=comment)
+    else:
+        log(
+            instance=task_state.revision.as_object(),
+            action="reviews.vote",
+            user=user,
+            revision=task_state.revision,
+            data={
+                "comment": comment,
+                "votes": count,
+                "required": required,
+                "checklist": checklist,
+                "workflow": {
+                    "id": task_state.workflow_state.workflow_id,
+                    "title": task_state.workflow_state.workflow.name,
+                    "task": {"id": task_state.task_id, "title": task_state.task.name},
+                },
+            },
+        )
+    return vote
+
+
+# Approval codes and records ------------------------------------------------------
+
+
+def next_sequence(*, service_line_code, kind, year):
+    """The next approval number for (service line code, kind, year).
+
+    One ``UPDATE … SET last_value = last_value + 1`` takes the row lock, so a second
+    approval in another transaction waits until this one commits and then counts on
+    from the committed value (PostgreSQL), or waits for the database write lock
+    (SQLite). ``get_or_create`` already retries the lookup after losing a race to
+    create the row. Must run inside the approval's transaction.
+    """
+    counter, _created = ApprovalSequence.objects.get_or_create(
+        service_line_code=service_line_code, kind=kind, year=year
+    )
+    ApprovalSequence.objects.filter(pk=counter.pk).update(last_value=F("last_value") + 1)
+    return ApprovalSequence.objects.values_list("last_value", flat=True).get(pk=counter.pk)
+
+
+def format_code(*, service_line_code, kind, year, sequence):
+    return f"{service_line_code}-{kind}-{year}-{sequence:04d}"
+
+
+def _live_instance(obj):
+    """A fresh copy of the live row of ``obj`` (the specific class for pages)."""
+    obj = specific(obj)
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+@transaction.atomic
+def approval_record(*, obj, revision, approvers, workflow_state=None, approved_at=None, user=None):
+    """Record that ``revision`` of ``obj`` was approved, and stamp the live object.
+
+    The first approval of an object takes the next code for its service line, kind and
+    year; each re-approval keeps the code and adds one to the version. The stamp
+    (``approval_code``, ``approval_version``, ``approved_at``, ``review_by``) is written
+    on the live row *and* into ``revision``'s content, so the published revision and
+    what reps see agree. Returns the new :class:`ApprovalRecord`.
+    """
+    obj = specific(obj)
+    approved_at = approved_at or timezone.now()
+    approvers = [approver for approver in approvers if approver is not None]
+    base_content_type = obj.get_base_content_type()
+    previous = (
+        ApprovalRecord.objects.select_for_update()
+        .filter(base_content_type=base_content_type, object_id=str(obj.pk))
+        .order_by("-version")
+        .first()
+    )
+    service_line = (
+        obj.get_approval_service_line() if hasattr(obj, "get_approval_service_line") else None
+    )
+    kind = getattr(obj, "approval_kind_code", GENERIC_CODE) or GENERIC_CODE
+    if previous is not None:
+        code_parts = {
+            "service_line_code": previous.service_line_code,
+            "kind": previous.kind,
+            "year": previous.year,
+            "sequence": previous.sequence,
+        }
+        version = previous.version + 1
+        ApprovalRecord.objects.filter(pk=previous.pk).update(is_current=False)
+    else:
+        key = {
+            "service_line_code": (service_line.code if service_line else "") or GENERIC_CODE,
+            "kind": kind,
+            "year": timezone.localtime(approved_at).year,
+        }
+        code_parts = {**key, "sequence": next_sequence(**key)}
+        version = 1
+    review_by = add_months(timezone.localtime(approved_at).date(), review_months_for(obj))
+    record = ApprovalRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        base_content_type=base_content_type,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:255],
+        revision=revision,
+        workflow_state=workflow_state,
+        service_line=service_line,
+        code=format_code(**code_parts),
+        version=version,
+        audience=obj.get_review_audience() if hasattr(obj, "get_review_audience") else "",
+        checklist=_checklists(workflow_state, revision),
+        approved_at=approved_at,
+        review_by=review_by,
+        **code_parts,
+    )
+    record.approvers.set(approvers)
+
+    if is_reviewable(obj):
+        stamp = {
+            "approval_code": record.code,
+            "approval_version": record.version,
+            "approved_at": record.approved_at,
+            "review_by": record.review_by,
+        }
+        live = _live_instance(obj)
+        for name, value in stamp.items():
+            setattr(live, name, value)
+        if isinstance(live, Page):
+            live.save(update_fields=list(STAMP_FIELDS), clean=False)
+        else:
+            live.save(update_fields=list(STAMP_FIELDS))
+        if revision is not None:
+            revision.content.update(
+                {
+                    **stamp,
+                    "approved_at": record.approved_at.isoformat(),
+                    "review_by": record.review_by.isoformat(),
+                }
+            )
+            revision.save(update_fields=["content"])
+        obj = live
+
+    log(
+        instance=obj,
+        action="reviews.approval",
+        user=user or (approvers[-1] if approvers else None),
+        revision=revision,
+        data={
+            "code": record.code,
+            "version": record.version,
+            "label": record.label,
+            "review_by": record.review_by.isoformat(),
+            "approvers": [str(approver) for approver in approvers],
+        },
+    )
+    return record
+
+
+def _checklists(workflow_state, revision):
+    if workflow_state is None:
+        return {}
+    votes = ApprovalVote.objects.filter(task_state__workflow_state=workflow_state).select_related(
+        "user"
+    )
+    if revision is not None:
+        votes = votes.filter(task_state__revision=revision)
+    return {vote.user.get_username(): vote.checklist for vote in votes}
+
+
+def approvers_for(*, workflow_state, revision):
+    """The people who approved ``revision`` in ``workflow_state``, in the order they did."""
+    approved = TaskState.objects.filter(
+        workflow_state=workflow_state, status=TaskState.STATUS_APPROVED, revision=revision
+    )
+    votes = ApprovalVote.objects.filter(task_state__in=approved).select_related("user")
+    people = [vote.user for vote in votes.order_by("created_at", "pk")]
+    # Other human-approved tasks (e.g. a plain Wagtail group approval) count too.
+    for state in approved.exclude(finished_by=None).select_related("finished_by"):
+        if state.finished_by not in people:
+            people.append(state.finished_by)
+    return people
+
+
+def workflow_finished(*, workflow_state, user=None):
+    """The finish action: publish the approved revision and record the approval.
+
+    Publishing skips the permission check on purpose: no role may publish, the
+    approval is the permission. A workflow that approved nothing by a person (a
+    misconfigured workflow with only automatic tasks) publishes nothing.
+    """
+    task_state = workflow_state.current_task_state
+    revision = task_state.revision if task_state else workflow_state.content_object.latest_revision
+    approvers = approvers_for(workflow_state=workflow_state, revision=revision)
+    obj = specific(workflow_state.content_object)
+    if not approvers:
+        logger.error(
+            "Workflow %s finished without a human approval; nothing published.", workflow_state.pk
+        )
+        log(
+            instance=obj,
+            action="reviews.withdraw",
+            user=user,
+            revision=revision,
+            data={"reason": "Not published: the workflow has no human approval step."},
+        )
+        return None
+    revision.publish(user=user, skip_permission_checks=True)
+    # The code, kind and review period come from what was just published.
+    return approval_record(
+        obj=_live_instance(obj),
+        revision=revision,
+        approvers=approvers,
+        workflow_state=workflow_state,
+        user=user,
+    )
+
+
+# Withdrawal, expiry and the cascade ---------------------------------------------------
+
+
+def current_withdrawal():
+    """``(reason, expired)`` of the withdrawal in progress, or ``None``."""
+    return _withdrawal.get()
+
+
+@contextmanager
+def _withdrawing(reason, expired):
+    token = _withdrawal.set((reason, expired))
+    try:
+        yield
+    finally:
+        _withdrawal.reset(token)
+
+
+@transaction.atomic
+def withdraw(*, obj, reason, user=None, expired=False):
+    """Take ``obj`` down (unpublish), log why, and tell its owner.
+
+    ``expired`` marks an expiry (``reviews.expire``, Wagtail's "expired" status);
+    otherwise it is a withdrawal (``reviews.withdraw``). Returns ``False`` when ``obj``
+    was not live (nothing to do), so callers can run again safely.
+    """
+    live = _live_instance(obj)
+    if not isinstance(live, DraftStateMixin) or not live.live:
+        return False
+    revision = live.live_revision
+    with _withdrawing(reason, expired):
+        # Logged first so the audit trail reads cause before effect (the cascade).
+        log(
+            instance=live,
+            action="reviews.expire" if expired else "reviews.withdraw",
+            user=user,
+            revision=revision,
+            data={"reason": reason, "approval": getattr(live, "approval_label", "")},
+        )
+        live.unpublish(set_expired=expired, user=user, log_action=False)
+    notify_owner(obj=live, reason=reason, expired=expired)
+    return True
+
+
+def record_withdrawal(*, obj, reason, expired=False):
+    """Mark the current approval record of ``obj`` as withdrawn or expired (once)."""
+    reason = f"{'Expired' if expired else 'Withdrawn'}: {reason}"
+    ApprovalRecord.objects.for_object(obj).current().filter(withdrawn_at=None).update(
+        withdrawn_at=timezone.now(), withdrawal_reason=reason[:255]
+    )
+
+
+def dependents_of(obj):
+    """Live reviewable content that uses ``obj`` (from Wagtail's reference index)."""
+    found = []
+    for source, _references in ReferenceIndex.get_grouped_references_to(obj):
+        source = specific(source)
+        if is_reviewable(source) and isinstance(source, DraftStateMixin) and source.live:
+            found.append(source)
+    return found
+
+
+def cascade_withdrawal(*, message, expired):
+    """Withdraw everything that uses an approved message that just went down."""
+    label = getattr(message, "approval_label", "") or "not approved"
+    what = "expired" if expired else "was withdrawn"
+    reason = f"Uses the approved message “{message}” ({label}), which {what}."
+    return [
+        dependent for dependent in dependents_of(message) if withdraw(obj=dependent, reason=reason)
+    ]
+
+
+def notify_owner(*, obj, reason, expired):
+    owner = obj.get_content_owner() if hasattr(obj, "get_content_owner") else None
+    if owner is None or not owner.email:
+        return
+    edit_url = AdminURLFinder().get_edit_url(obj)
+    link = f"{settings.WAGTAILADMIN_BASE_URL}{edit_url}" if edit_url else ""
+    verb = "expired" if expired else "was withdrawn"
+    label = getattr(obj, "approval_label", "")
+    send_mail(
+        subject=f"Re-review needed: “{obj}” {verb}",
+        message=(
+            f"“{obj}” {f'({label}) ' if label else ''}{verb} and is no longer shown to "
+            f"sales reps or the public.\n\nWhy: {reason}\n\n"
+            "Update it if needed and submit it for review again"
+            f"{': ' + link if link else '.'}\n"
+        ),
+        from_email=None,
+        recipient_list=[owner.email],
+        fail_silently=True,
+    )
+
+
+def due_for_expiry(*, today=None):
+    """Live reviewable content whose review-by date has passed."""
+    today = today or timezone.localdate()
+    for model in reviewable_roots():
+        if not issubclass(model, DraftStateMixin):
+            continue
+        for obj in model._default_manager.filter(live=True, review_by__lt=today).order_by("pk"):
+            yield specific(obj)
+
+
+def expire_content(*, today=None):
+    """Withdraw everything past its review-by date. Returns what was expired.
+
+    Idempotent: expired content is no longer live, so a second run finds nothing.
+    """
+    expired = []
+    for obj in list(due_for_expiry(today=today)):
+        reason = f"Its review-by date ({obj.review_by:%d %b %Y}) has passed."
+        if withdraw(obj=obj, reason=reason, expired=True):
+            expired.append(obj)
+    return expired
+
+
+# Default workflows ------------------------------------------------------------------
+
+
+def assign_default_workflows(*, pages=True):
+    """Assign the default review workflow wherever none is assigned yet. Idempotent.
+
+    * every reviewable snippet model (one workflow per model, ``WorkflowContentType``);
+    * the public tree (each site's root page) and the rep library (``LibraryIndexPage``
+      pages) through ``WorkflowPage``.
+
+    Existing assignments are left alone, so an administrator's choice survives. Routes
+    (``ReviewRoute``) then pick the workflow that actually runs for each audience.
+    Run it after creating the site root or the library (``reviews.demo`` does).
+    """
+    from django.apps import apps
+
+    from wagtail.models import Site, WorkflowContentType, WorkflowMixin, WorkflowPage
+
+    from reviews.defaults import DEFAULT_WORKFLOW, ensure_default_workflows
+
+    ensure_default_workflows(apps)
+    workflow = apps.get_model("wagtailcore", "Workflow").objects.get(name=DEFAULT_WORKFLOW)
+    assigned = []
+    for model in reviewable_models():
+        if issubclass(model, Page) or not issubclass(model, WorkflowMixin):
+            continue
+        content_type = ContentType.objects.get_for_model(model)
+        _link, created = WorkflowContentType.objects.get_or_create(
+            content_type=content_type, defaults={"workflow": workflow}
+        )
+        if created:
+            assigned.append(model._meta.label)
+
+    if not pages:
+        return assigned
+    roots = [site.root_page for site in Site.objects.select_related("root_page")]
+    try:
+        library_model = apps.get_model("assets", "LibraryIndexPage")
+    except LookupError:
+        library_model = None
+    if library_model is not None:
+        roots += list(library_model.objects.all())
+    for page in roots:
+        _link, created = WorkflowPage.objects.get_or_create(
+            page=page, defaults={"workflow": workflow}
+        )
+        if created:
+            assigned.append(f"page {page.url_path}")
+    return assigned

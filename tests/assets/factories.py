@@ -1,0 +1,177 @@
+"""Factories for library content.
+
+Pages are created as drafts (``live=False``) under the library. ``approved=True``
+publishes them and stamps them as the review workflow would (tests only: the real
+stamp is written by ``reviews``); ``published=True`` publishes without a stamp.
+"""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+import factory
+
+from assets.models import (
+    EnablementAssetAttachment,
+    EnablementAssetPage,
+    LibraryIndexPage,
+    Objection,
+    ObjectionLinkedAsset,
+    TalkTrackAsset,
+    TalkTrackObjection,
+    TalkTrackPage,
+)
+from assets.models.library import Audience, Kind, Purpose
+from assets.services import ensure_internal_collection, ensure_library
+from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
+
+_codes = itertools.count(1)
+_titles = itertools.count(1)  # shared by every page factory: slugs never collide
+
+
+def stamp(obj, *, review_by=None, code=None, version=1):
+    """Write an approval stamp on ``obj`` (a page or snippet already published)."""
+    service_lines = obj.get_service_lines()
+    prefix = service_lines[0].code if service_lines else "GEN"
+    values = {
+        "approval_code": code or f"{prefix}-{obj.approval_kind_code}-2026-{next(_codes):04d}",
+        "approval_version": version,
+        "approved_at": timezone.now(),
+        "review_by": review_by or timezone.localdate() + datetime.timedelta(days=365),
+    }
+    type(obj).objects.filter(pk=obj.pk).update(**values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def publish(obj):
+    obj.save_revision().publish()
+    obj.refresh_from_db()
+    return obj
+
+
+def _library():
+    return LibraryIndexPage.objects.first() or ensure_library()
+
+
+class _TaxonomyHooks(factory.django.DjangoModelFactory):
+    """Post-generation hooks shared by every tagged content factory."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def service_lines(obj, create, extracted, **kwargs):
+        obj.service_lines.set(extracted or [ServiceLineFactory()])
+
+    @factory.post_generation
+    def stages(obj, create, extracted, **kwargs):
+        obj.stages.set(extracted or [JourneyStageFactory()])
+
+    @factory.post_generation
+    def segments(obj, create, extracted, **kwargs):
+        obj.segments.set(extracted or [SegmentFactory()])
+        if create:
+            obj.save()
+
+    @factory.post_generation
+    def published(obj, create, extracted, **kwargs):
+        if create and extracted:
+            publish(obj)
+
+    @factory.post_generation
+    def approved(obj, create, extracted, **kwargs):
+        if create and extracted:
+            if not obj.live:
+                publish(obj)
+            stamp(obj, review_by=kwargs.get("review_by"))
+
+
+class LibraryPageFactory(_TaxonomyHooks):
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    title = factory.LazyFunction(lambda: f"Library item {next(_titles)}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title)[:80])
+    summary = "When to use it and what it covers."
+    live = False
+
+    @classmethod
+    def _create(cls, model_class, *args, parent=None, **kwargs):
+        page = model_class(*args, **kwargs)
+        (parent or _library()).add_child(instance=page)
+        return page
+
+
+class EnablementAssetFactory(LibraryPageFactory):
+    class Meta:
+        model = EnablementAssetPage
+
+    kind = Kind.ONE_PAGER
+    audience = Audience.EXTERNAL
+    purpose = Purpose.GENERAL
+    body = factory.LazyFunction(
+        lambda: [
+            ("heading", {"text": "Why it matters", "level": "h2"}),
+            ("paragraph", "<p>Patients get a named navigator before their first visit.</p>"),
+        ]
+    )
+
+
+class TalkTrackFactory(LibraryPageFactory):
+    class Meta:
+        model = TalkTrackPage
+
+    kind = Kind.TALK_TRACK
+    audience = Audience.INTERNAL
+    purpose = Purpose.BOOKING
+    opener = "Thanks for making time. I'd like to understand how referrals work today."
+    discovery_questions = factory.LazyFunction(
+        lambda: [("question", {"question": "Where do referrals stall today?", "listen_for": ""})]
+    )
+    key_messages = factory.LazyFunction(
+        lambda: [("talking_point", "Lead with the named navigator.")]
+    )
+    next_step = "Offer to book a 20-minute intake walkthrough."
+
+
+class ObjectionFactory(_TaxonomyHooks):
+    class Meta:
+        model = Objection
+        skip_postgeneration_save = True
+
+    verbatim = factory.Sequence(lambda n: f"Is this covered by our plan (case {n})?")
+    category = Objection.Category.COST
+    approved_response = "Most commercial plans cover it; we check coverage before intake."
+    status = Objection.Status.DRAFTING
+    live = False
+    times_heard = 1
+
+
+def attach(asset, document, label=""):
+    """Attach a document to an asset (on the live row and its next revision)."""
+    attachment = EnablementAssetAttachment.objects.create(
+        page=asset, document=document, label=label
+    )
+    return attachment
+
+
+def link_objection(talk_track, objection):
+    return TalkTrackObjection.objects.create(page=talk_track, objection=objection)
+
+
+def link_asset(talk_track, asset):
+    return TalkTrackAsset.objects.create(page=talk_track, asset=asset)
+
+
+def link_objection_asset(objection, asset):
+    return ObjectionLinkedAsset.objects.create(objection=objection, asset=asset)
+
+
+def internal_collection():
+    return ensure_internal_collection()

@@ -1,0 +1,115 @@
+"""Small helpers to put content through the real review workflow in tests."""
+
+from django.contrib.auth.models import Group
+
+from cms import roles
+from cms.models import ApprovedMessage, HomePage
+from reviews.forms import CHECKLIST
+from tests.cms.factories import ServiceLineFactory, UserFactory
+
+TICKED = {name: True for name, _label in CHECKLIST}
+
+
+def approval_form(comment=""):
+    """POST data of the approval modal with every checklist item ticked."""
+    return {**dict.fromkeys(TICKED, "on"), "comment": comment}
+
+
+def cardiology():
+    return ServiceLineFactory(slug="cardiology", name="Cardiology", code="CARD")
+
+
+def draft_message(*, author, title="Rehab access", text=None, service_line=None, owner=None):
+    """An approved message saved as a draft revision by ``author`` (never published)."""
+    message = ApprovedMessage(
+        title=title,
+        text=text or "Most referred patients start cardiac rehabilitation within ten days.",
+        kind=ApprovedMessage.Kind.KEY_MESSAGE,
+        live=False,
+        owner=owner,
+    )
+    message.save()
+    message.service_lines.set([service_line or cardiology()])
+    message.save()
+    message.save_revision(user=author)
+    return message
+
+
+def edit(obj, *, user, **changes):
+    """Save a new draft revision of ``obj`` with ``changes`` (the live row stays)."""
+    latest = obj.get_latest_revision_as_object()
+    for name, value in changes.items():
+        setattr(latest, name, value)
+    return latest.save_revision(user=user)
+
+
+def submit(obj, *, user):
+    """Start (or resume) review as the edit view's "Submit" button does."""
+    obj = type(obj).objects.get(pk=obj.pk)
+    state = obj.current_workflow_state
+    if state is not None and state.status == state.STATUS_NEEDS_CHANGES:
+        return state.resume(user)
+    return obj.get_workflow().start(obj, user)
+
+
+def current_task(obj):
+    obj = type(obj).objects.get(pk=obj.pk)
+    return obj.current_workflow_task, obj.current_workflow_task_state
+
+
+def approve(obj, *, user, comment="", **checklist):
+    task, task_state = current_task(obj)
+    return task.on_action(
+        task_state, user, "approve", **{**TICKED, **checklist, "comment": comment}
+    )
+
+
+def request_changes(obj, *, user, comment):
+    task, task_state = current_task(obj)
+    return task.on_action(task_state, user, "reject", comment=comment)
+
+
+def make_reviewer(username):
+    return UserFactory(username=username, groups=[roles.COMPLIANCE])
+
+
+def public_page(*, author, title="Cardiology", parent=None):
+    """A draft child page of the home page (a plain HomePage-free public page)."""
+    from cms.models import ServiceLinePage
+
+    parent = parent or HomePage.objects.get()
+    page = ServiceLinePage(
+        title=title,
+        slug=title.lower().replace(" ", "-"),
+        service_line=cardiology(),
+        intro="Heart care close to home, with a named nurse from referral onwards.",
+        live=False,
+        owner=author,
+    )
+    parent.add_child(instance=page)
+    page.save_revision(user=author)
+    return page
+
+
+def group(name):
+    return Group.objects.get(name=name)
+
+
+def approved_term(*, preferred, variants, author, approver, service_line=None):
+    """A glossary term taken through the real workflow, so the gate enforces it."""
+    from glossary.models import GlossaryTerm
+
+    term = GlossaryTerm(
+        preferred=preferred,
+        variants="\n".join(variants),
+        service_line=service_line,
+        definition=f"The name we use for {preferred}.",
+        live=False,
+    )
+    term.save()
+    term.save_revision(user=author)
+    submit(term, user=author)
+    approve(term, user=approver)
+    term.refresh_from_db()
+    assert term.live and term.approval_code, "the term should be approved"
+    return term

@@ -1,0 +1,59 @@
+"""reviews.demo takes the demo content through the real workflow, once."""
+
+from django.core.management import call_command
+
+from wagtail.models import Revision, TaskState, WorkflowState
+
+import pytest
+
+from cms.models import ApprovedMessage
+from reviews.models import ApprovalRecord, ApprovalVote, ReviewEvent
+from reviews.registry import reviewable_roots, specific
+from reviews.selectors import due_for_review
+
+pytestmark = pytest.mark.django_db
+
+
+def review_counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (ApprovalRecord, ApprovalVote, ReviewEvent, WorkflowState, TaskState, Revision)
+    }
+
+
+def test_demo_content_goes_live_only_through_review_and_a_second_run_changes_nothing():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = review_counts()
+
+    # Everything live and reviewable was approved by compliance, with a code, at its
+    # live revision.
+    live = [
+        specific(obj)
+        for model in reviewable_roots()
+        for obj in model._default_manager.filter(live=True)
+    ]
+    assert len(live) > 20
+    for obj in live:
+        record = ApprovalRecord.objects.for_object(obj).get(is_current=True)
+        assert obj.approval_label == record.label
+        assert record.revision_id == obj.live_revision_id
+        assert [user.username for user in record.approvers.all()] == ["compliance"]
+    assert ApprovedMessage.objects.filter(live=True).exclude(approval_code="").exists()
+    # Submissions by the marketer only.
+    assert set(WorkflowState.objects.values_list("requested_by__username", flat=True)) == {
+        "marketer"
+    }
+    # Some wait in review, at the compliance step.
+    waiting = WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS)
+    assert waiting.exists()
+    assert {state.current_task_state.task.name for state in waiting} <= {
+        "Compliance approval",
+        "Internal approval",
+    }
+    # One item is past its review-by date and has been withdrawn.
+    [due] = due_for_review()
+    assert due.withdrawn_at and due.withdrawal_reason.startswith("Expired")
+    assert not due.specific_object.live
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert review_counts() == first

@@ -1,0 +1,108 @@
+"""Reviewers approve from the editor, comment on pages, and saving without changes
+doesn't count as editing (nor restart review)."""
+
+import json
+
+from django.urls import reverse
+
+from wagtail.models import WorkflowState
+
+import pytest
+
+from reviews.models import ApprovalRecord
+from tests.reviews.factories import TICKED, current_task, draft_message, public_page, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def page_form(page, **extra):
+    return {
+        "title": page.title,
+        "slug": page.slug,
+        "service_line": page.service_line_id,
+        "intro": page.intro,
+        "body-count": "0",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+        **extra,
+    }
+
+
+def approve_in_editor():
+    return {
+        "action-workflow-action": "true",
+        "workflow-action-name": "approve",
+        "workflow-action-extra-data": json.dumps({**TICKED, "comment": "Fine."}),
+    }
+
+
+def test_a_reviewer_approves_a_snippet_from_its_editor(client, marketer, reviewer):
+    message = draft_message(author=marketer)
+    submit(message, user=marketer)
+    client.force_login(reviewer)
+    url = reverse("wagtailsnippets_cms_approvedmessage:edit", args=[message.pk])
+    client.post(
+        url,
+        {
+            "title": message.title,
+            "kind": message.kind,
+            "text": message.text,
+            "source": "",
+            "service_lines": [message.service_lines.first().pk],
+            **approve_in_editor(),
+        },
+    )
+    message.refresh_from_db()
+    assert message.live and message.approval_version == 1
+    assert message.workflow_states.get().status == WorkflowState.STATUS_APPROVED
+    record = ApprovalRecord.objects.for_object(message).get()
+    assert record.revision == message.live_revision == message.latest_revision
+
+
+def test_a_reviewer_comments_on_a_page_then_approves_it(client, marketer, reviewer):
+    page = public_page(author=marketer)
+    submit(page, user=marketer)
+    client.force_login(reviewer)
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    # Saving with a comment only: a new revision, but no content change.
+    client.post(
+        url,
+        page_form(
+            page,
+            **{
+                "comments-TOTAL_FORMS": "1",
+                "comments-0-contentpath": "intro",
+                "comments-0-text": "Is 'close to home' true for rural referrers?",
+                "comments-0-resolved": "",
+                "comments-0-replies-TOTAL_FORMS": "0",
+                "comments-0-replies-INITIAL_FORMS": "0",
+                "comments-0-replies-MIN_NUM_FORMS": "0",
+                "comments-0-replies-MAX_NUM_FORMS": "1000",
+            },
+        ),
+    )
+    assert page.wagtail_admin_comments.count() == 1
+    task, _state = current_task(page)
+    assert task.get_actions(page, reviewer)  # commenting didn't make them an editor
+
+    client.post(url, page_form(page, **approve_in_editor()))
+    page.refresh_from_db()
+    assert page.live and page.approval_code.startswith("CARD-PUB-")
+
+
+def test_a_reviewer_who_changes_the_text_in_the_editor_cannot_approve_it(
+    client, marketer, reviewer
+):
+    page = public_page(author=marketer)
+    submit(page, user=marketer)
+    client.force_login(reviewer)
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        page_form(page, intro="Changed by the reviewer.", **approve_in_editor()),
+    )
+    page.refresh_from_db()
+    assert not page.live
+    task, _state = current_task(page)
+    assert task.get_actions(page, reviewer) == []
