@@ -485,13 +485,13 @@ def call_pack(*, user, service_line, stage, segment, max_assets=6):
     talk_track = (
         TalkTrackPage.objects.filter(pk__in=items.filter(kind=Kind.TALK_TRACK).values("pk"))
         .prefetch_related("service_lines", "stages", "segments")
-        .order_by("-approved_at")
+        .order_by("-approved_at", "title")
         .first()
     )
     assets = list(
         EnablementAssetPage.objects.filter(pk__in=items.exclude(kind=Kind.TALK_TRACK).values("pk"))
         .prefetch_related("service_lines", "stages", "segments")
-        .order_by("-approved_at")[: max_assets * 2]
+        .order_by("-approved_at", "title")[: max_assets * 2]
     )
     if service_line.is_paused:
         # Nurture material leads when nothing can be booked.

@@ -288,20 +288,25 @@ def attachment_download(request, asset, attachment_id):
 
 
 def pack_pdf(request, library):
+    """The call-pack PDF (``assets.pdf_views.pack_pdf`` validates the parameters);
+    a pack that was delivered is recorded as usage of every item in it."""
     require_library_user(request)
-    # The PDF view answers missing or unknown slugs with a 400 that says what is wrong.
     view = delegate("assets.pdf_views", "pack_pdf")
     response = view(request, library)
     if response.status_code == 200:
         params = {name: request.GET.get(name, "") for name in ("service_line", "stage", "segment")}
-        filters = selectors.parse_library_filters(params)
-        pack = selectors.call_pack(
-            user=request.user,
-            service_line=filters.service_line,
-            stage=filters.stage,
-            segment=filters.segment,
-        )
-        services.usage_record_pack(user=request.user, pack=pack)
+        try:
+            filters = selectors.parse_library_filters(params)
+        except selectors.InvalidFilter:
+            filters = None
+        if filters and filters.service_line and filters.stage and filters.segment:
+            pack = selectors.call_pack(
+                user=request.user,
+                service_line=filters.service_line,
+                stage=filters.stage,
+                segment=filters.segment,
+            )
+            services.usage_record_pack(user=request.user, pack=pack)
     return private(response)
 
 

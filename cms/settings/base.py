@@ -197,6 +197,8 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Also checks that a file's first bytes match its extension (cms/security.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.security.DocumentForm"
 # Never "direct": documents of restricted collections must go through Wagtail's checks.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True

@@ -29,3 +29,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 # allowed from this origin only; the check that asks for DENY is silenced for that.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# Login throttling and a content security policy (cms/middleware.py, docs/security.md).
+# Behind a proxy that appends the client's address to X-Forwarded-For, set
+# TRUSTED_PROXY_COUNT to the number of such proxies so throttling sees the client.
+MIDDLEWARE = [  # noqa: F405
+    *MIDDLEWARE[:1],  # noqa: F405
+    "cms.middleware.ContentSecurityPolicyMiddleware",
+    *MIDDLEWARE[1:],  # noqa: F405
+    "cms.middleware.LoginThrottleMiddleware",
+]
+LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
+LOGIN_THROTTLE_WINDOW = 15 * 60
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

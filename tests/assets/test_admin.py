@@ -216,3 +216,13 @@ def test_where_an_approved_message_is_used_is_visible(marketer_client, library):
     assert "HF intro" in usage.content.decode()
     listing = marketer_client.get("/admin/snippets/cms/approvedmessage/").content.decode()
     assert "Used 2 times" in listing
+
+
+def test_objection_preview_renders_the_draft_response(library, cardiology):
+    objection = ObjectionFactory(
+        verbatim="Is parking free?", approved_response="Yes, for the first two hours."
+    )
+    response = objection.make_preview_request()
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Is parking free?" in body and "Yes, for the first two hours." in body

@@ -166,3 +166,13 @@ def test_talk_track_offers_the_nurture_step_while_paused(rep_client, library, sl
 def test_the_pdf_routes_check_visibility_before_rendering(rep_client, library):
     draft = EnablementAssetFactory(published=True)  # live but never approved
     assert rep_client.get(f"{draft.url}pdf/").status_code == 404
+
+
+def test_a_delivered_pdf_counts_as_a_download(rep_client, rep, library):
+    asset = EnablementAssetFactory(approved=True)
+    response = rep_client.get(f"{asset.url}pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert list(UsageEvent.objects.values_list("kind", "page_id", "user_id")) == [
+        (UsageEvent.Kind.DOWNLOAD, asset.pk, rep.pk)
+    ]

@@ -101,3 +101,49 @@ def axe_violations(page, impacts=("serious", "critical")):
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+# Journeys -----------------------------------------------------------------------------
+
+
+def admin_login(page, username, password):
+    """Sign in through Wagtail's own admin login form."""
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/")
+
+
+@pytest.fixture
+def organisation(home_page):
+    """What every journey starts from: the library, the review workflows, one call's
+    taxonomy (Cardiology × Evaluation × Referring physician) with a distractor of each,
+    and an approved glossary term so the terminology gate has something to enforce."""
+    from types import SimpleNamespace
+
+    from assets.services import ensure_library
+    from reviews.services import assign_default_workflows
+    from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
+    from tests.glossary.factories import GlossaryTermFactory
+
+    library = ensure_library(home=home_page)
+    assign_default_workflows()
+    cardiology = ServiceLineFactory(slug="cardiology", name="Cardiology", code="CARD")
+    return SimpleNamespace(
+        home=home_page,
+        library=library,
+        cardiology=cardiology,
+        orthopedics=ServiceLineFactory(slug="orthopedics", name="Orthopedics", code="ORTH"),
+        awareness=JourneyStageFactory(slug="awareness", name="Awareness", order=1),
+        evaluation=JourneyStageFactory(slug="evaluation", name="Evaluation", order=3),
+        physician=SegmentFactory(slug="referring-physician", name="Referring physician"),
+        health_plan=SegmentFactory(slug="health-plan", name="Health plan"),
+        rehab_term=GlossaryTermFactory(
+            service_line=cardiology,
+            preferred="cardiac rehabilitation",
+            kind="program_name",
+            variants="cardiac rehab\nheart rehab",
+            approved=True,
+        ),
+    )

@@ -106,3 +106,30 @@ def test_a_reviewer_who_changes_the_text_in_the_editor_cannot_approve_it(
     assert not page.live
     task, _state = current_task(page)
     assert task.get_actions(page, reviewer) == []
+
+
+def test_editor_bookkeeping_in_rich_text_is_not_an_edit(marketer, reviewer):
+    """Opening content written outside the editor adds Draftail block keys and stream
+    block ids; the reviewer who approves from the editor didn't change the content."""
+    from reviews.rules import editors, same_content
+
+    message = draft_message(author=marketer)
+    first = message.latest_revision
+    second = message.save_revision(user=reviewer)
+    stream = '[{"type": "text", "value": "<p>Seen within ten days.</p>"}]'
+    keyed = (
+        '[{"type": "text", "value": "<p data-block-key=\\"a1b2c\\">Seen within ten days.</p>",'
+        ' "id": "8f1c"}]'
+    )
+    first.content["body"], second.content["body"] = stream, keyed
+    first.content["intro"] = "<p>Same words</p>"
+    second.content["intro"] = '<p data-block-key="x9y8z">Same words</p>'
+    first.save(update_fields=["content"])
+    second.save(update_fields=["content"])
+    assert same_content(first, second)
+    assert reviewer.pk not in editors(obj=message, since=None)
+
+    second.content["intro"] = '<p data-block-key="x9y8z">Different words</p>'
+    second.save(update_fields=["content"])
+    assert not same_content(first, second)
+    assert reviewer.pk in editors(obj=message, since=None)
