@@ -167,6 +167,31 @@ def is_reviewer(user):
     return ComplianceApprovalTask.objects.filter(active=True, groups__in=user.groups.all()).exists()
 
 
+def _back_to_the_queue(request, obj):
+    """After a review action in the editor, land on the queue, with the outcome.
+
+    Wagtail would return the reviewer to the explorer or the edit view, which they may
+    no longer open once the item left review. The approval code is what they need next.
+    """
+    if "action-workflow-action" not in request.POST or request.GET.get("next"):
+        return None
+    obj.refresh_from_db()
+    label = getattr(obj, "approval_label", "")
+    if request.POST.get("workflow-action-name") == "approve" and label:
+        messages.success(request, f"Approved and published: {obj} — {label}.")
+    return redirect("wagtailadmin_home")
+
+
+@hooks.register("after_edit_page")
+def page_review_done(request, page):
+    return _back_to_the_queue(request, page.specific)
+
+
+@hooks.register("after_edit_snippet")
+def snippet_review_done(request, instance):
+    return _back_to_the_queue(request, instance)
+
+
 @hooks.register("construct_homepage_panels")
 def add_review_queue(request, panels):
     if not is_reviewer(request.user):

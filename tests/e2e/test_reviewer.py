@@ -50,6 +50,8 @@ def test_reviewer_approves_from_the_queue_and_the_approval_code_appears(
 
     asset = EnablementAssetPage.objects.get(pk=asset.pk)
     assert asset.live and asset.approval_code.startswith("CARD-OP-")
+    # The reviewer lands back on the queue, told the approval code.
+    assert f"Approved and published: {asset.title} — {asset.approval_label}." in page.content()
     # The approval code is in the audit trail, beside the approval.
     page.goto("/admin/reports/review-audit-trail/")
     row = page.get_by_role("row").filter(has_text=asset.approval_code).first

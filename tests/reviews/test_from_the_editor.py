@@ -133,3 +133,27 @@ def test_editor_bookkeeping_in_rich_text_is_not_an_edit(marketer, reviewer):
     second.save(update_fields=["content"])
     assert not same_content(first, second)
     assert reviewer.pk in editors(obj=message, since=None)
+
+
+def test_approving_in_the_editor_lands_on_the_queue_with_the_code(client, marketer, reviewer):
+    message = draft_message(author=marketer)
+    submit(message, user=marketer)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("wagtailsnippets_cms_approvedmessage:edit", args=[message.pk]),
+        {
+            "title": message.title,
+            "kind": message.kind,
+            "text": message.text,
+            "source": "",
+            "service_lines": [message.service_lines.first().pk],
+            **approve_in_editor(),
+        },
+        follow=True,
+    )
+    message.refresh_from_db()
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    assert response.status_code == 200
+    assert f"Approved and published: {message} — {message.approval_label}." in (
+        response.content.decode()
+    )
