@@ -3,7 +3,7 @@
 import pytest
 
 from cms import roles
-from tests.cms.factories import UserFactory
+from tests.cms.factories import ServiceLineFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -56,3 +56,13 @@ def admin_user(db):
 def dual_role_user(db):
     """Someone who is both a marketer and a compliance reviewer."""
     return UserFactory(username="dual", groups=[roles.MARKETERS, roles.COMPLIANCE])
+
+
+@pytest.fixture
+def cardiology(db):
+    return ServiceLineFactory(slug="cardiology", name="Cardiology", code="CARD")
+
+
+@pytest.fixture
+def orthopedics(db):
+    return ServiceLineFactory(slug="orthopedics", name="Orthopedics", code="ORTH")

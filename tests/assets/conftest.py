@@ -13,16 +13,6 @@ def library(home_page):
 
 
 @pytest.fixture
-def cardiology(db):
-    return ServiceLineFactory(slug="cardiology", name="Cardiology", code="CARD")
-
-
-@pytest.fixture
-def orthopedics(db):
-    return ServiceLineFactory(slug="orthopedics", name="Orthopedics", code="ORTH")
-
-
-@pytest.fixture
 def sleep(db):
     return ServiceLineFactory(
         slug="sleep-medicine",

@@ -2,18 +2,7 @@
 
 import pytest
 
-from tests.cms.factories import ServiceLineFactory
 from tests.glossary.factories import GlossaryTermFactory
-
-
-@pytest.fixture
-def cardiology(db):
-    return ServiceLineFactory(slug="cardiology", name="Cardiology", code="CARD")
-
-
-@pytest.fixture
-def orthopedics(db):
-    return ServiceLineFactory(slug="orthopedics", name="Orthopedics", code="ORTH")
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 import factory
 
-from cms.models import ApprovedMessage
 from glossary.models import GlossaryTerm
-from tests.cms.factories import ServiceLineFactory
+from tests.cms.factories import ApprovedMessageFactory
 
 _codes = itertools.count(1)
 
@@ -51,23 +50,8 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
             approve(obj, review_by=kwargs.get("review_by"))
 
 
-class MessageFactory(factory.django.DjangoModelFactory):
+class MessageFactory(ApprovedMessageFactory):
     """An approved message (draft unless ``approved=True``) in given service lines."""
-
-    class Meta:
-        model = ApprovedMessage
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Message {n}")
-    text = "Most referred patients are seen within five business days."
-    kind = ApprovedMessage.Kind.KEY_MESSAGE
-    live = False
-
-    @factory.post_generation
-    def service_lines(obj, create, extracted, **kwargs):
-        if create:
-            obj.service_lines.set(extracted or [ServiceLineFactory()])
-            obj.save()
 
     @factory.post_generation
     def approved(obj, create, extracted, **kwargs):
