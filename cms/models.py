@@ -195,6 +195,26 @@ class Segment(TaxonomyBase):
         return f"{self.name} ({self.care_setting})" if self.care_setting else self.name
 
 
+class TaxonomyNamesMixin:
+    """Comma-separated taxonomy names, for admin listings and CSV exports.
+
+    For content with ``service_lines``, ``stages`` and ``segments`` relations; prefetch
+    them in listings.
+    """
+
+    @property
+    def service_line_names(self):
+        return ", ".join(line.name for line in self.service_lines.all())
+
+    @property
+    def stage_names(self):
+        return ", ".join(stage.name for stage in self.stages.all())
+
+    @property
+    def segment_names(self):
+        return ", ".join(str(segment) for segment in self.segments.all())
+
+
 class ApprovalStampMixin(models.Model):
     """What an approval stamps on content: the code, version, date and review-by date.
 

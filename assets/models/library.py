@@ -19,7 +19,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 
-from cms.models import ApprovalStampMixin
+from cms.models import ApprovalStampMixin, TaxonomyNamesMixin
 
 
 class Kind(models.TextChoices):
@@ -81,7 +81,7 @@ class LibraryItemTag(TaggedItemBase):
     )
 
 
-class LibraryItemPage(RoutablePageMixin, ApprovalStampMixin, Page):
+class LibraryItemPage(RoutablePageMixin, ApprovalStampMixin, TaxonomyNamesMixin, Page):
     """Base of every library item (enablement assets and talk tracks)."""
 
     kind = models.CharField(max_length=32, choices=Kind.choices, db_index=True)
@@ -171,18 +171,6 @@ class LibraryItemPage(RoutablePageMixin, ApprovalStampMixin, Page):
 
     def get_content_owner(self):
         return self.content_owner or self.owner
-
-    @property
-    def service_line_names(self):
-        return ", ".join(line.name for line in self.service_lines.all())
-
-    @property
-    def stage_names(self):
-        return ", ".join(stage.name for stage in self.stages.all())
-
-    @property
-    def segment_names(self):
-        return ", ".join(str(segment) for segment in self.segments.all())
 
     def get_pdf_url(self, request=None):
         url = self.get_url(request=request)

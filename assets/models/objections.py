@@ -42,7 +42,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from assets.panels import ApprovalStampPanel
-from cms.models import ApprovalStampMixin
+from cms.models import ApprovalStampMixin, TaxonomyNamesMixin
 from glossary.panels import TerminologyPanel
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -66,6 +66,7 @@ class Objection(
     PreviewableMixin,
     index.Indexed,
     ApprovalStampMixin,
+    TaxonomyNamesMixin,
     ClusterableModel,
 ):
     class Category(models.TextChoices):
@@ -187,18 +188,6 @@ class Objection(
 
     def get_preview_template(self, request, mode_name):
         return "components/objection_preview.html"
-
-    @property
-    def service_line_names(self):
-        return ", ".join(line.name for line in self.service_lines.all())
-
-    @property
-    def stage_names(self):
-        return ", ".join(stage.name for stage in self.stages.all())
-
-    @property
-    def segment_names(self):
-        return ", ".join(str(segment) for segment in self.segments.all())
 
     @property
     def has_approved_response(self):
