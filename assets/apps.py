@@ -7,4 +7,6 @@ class AssetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assets import pdf_signals, signals  # noqa: F401 - connects the signal handlers
+        from assets import freshness, pdf_signals, signals  # noqa: F401 - connects the signal handlers
+
+        freshness.connect()

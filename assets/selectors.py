@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from wagtail.models import CollectionViewRestriction, PageViewRestriction
 
-from assets import search
+from assets import freshness, search
 from assets.models import (
     EnablementAssetPage,
     LibraryItemPage,
@@ -59,16 +59,16 @@ class InvalidFilter(ValueError):
 
 
 TAXONOMY_CACHE_KEY = "assets:taxonomy"
-TAXONOMY_CACHE_SECONDS = 60
+TAXONOMY_CACHE_SECONDS = 60 * 60
 
 
 @dataclass
 class Taxonomy:
-    """The three taxonomies (a few dozen rows), cached.
+    """The three taxonomies (a few dozen rows), cached under the library version.
 
-    Saving or deleting a service line, stage or segment drops the cached copy
-    (``assets.signals``). With a per-process cache (no ``REDIS_URL``) other worker
-    processes see the change within ``TAXONOMY_CACHE_SECONDS``.
+    Saving or deleting a service line, stage or segment moves the library version on
+    (``assets.freshness``), so every worker process reads the new taxonomy on its next
+    request, shared cache or not.
     """
 
     service_lines: list
@@ -76,20 +76,19 @@ class Taxonomy:
     segments: list
 
     @classmethod
-    def load(cls):
-        taxonomy = cache.get(TAXONOMY_CACHE_KEY)
+    def load(cls, *, current=None):
+        """``current``: the library version, when the caller has already read it."""
+        current = freshness.version() if current is None else current
+        key = f"{TAXONOMY_CACHE_KEY}:{current}"
+        taxonomy = cache.get(key)
         if taxonomy is None:
             taxonomy = cls(
                 service_lines=list(ServiceLine.objects.all()),
                 stages=list(JourneyStage.objects.all()),
                 segments=list(Segment.objects.all()),
             )
-            cache.set(TAXONOMY_CACHE_KEY, taxonomy, TAXONOMY_CACHE_SECONDS)
+            cache.set(key, taxonomy, TAXONOMY_CACHE_SECONDS)
         return taxonomy
-
-    @staticmethod
-    def forget():
-        cache.delete(TAXONOMY_CACHE_KEY)
 
     def by_pk(self, name):
         items = {

@@ -1,13 +1,12 @@
-"""Signal handlers: objection status follows its review; taxonomy edits reach the library."""
+"""Signal handlers: objection status follows its review.
 
-from django.db.models.signals import post_delete, post_save
+Taxonomy edits reach the library through the library version (``assets.freshness``)."""
+
 from django.dispatch import receiver
 
 from wagtail.signals import published
 
 from assets.models import Objection
-from assets.selectors import Taxonomy
-from cms.models import JourneyStage, Segment, ServiceLine
 
 
 @receiver(published, sender=Objection, dispatch_uid="assets-objection-approved")
@@ -16,12 +15,3 @@ def objection_published(sender, instance, **kwargs):
     if instance.status in (Objection.Status.NEW, Objection.Status.DRAFTING):
         Objection.objects.filter(pk=instance.pk).update(status=Objection.Status.APPROVED)
         instance.status = Objection.Status.APPROVED
-
-
-def taxonomy_changed(sender, **kwargs):
-    Taxonomy.forget()
-
-
-for model in (ServiceLine, JourneyStage, Segment):
-    for signal in (post_save, post_delete):
-        signal.connect(taxonomy_changed, sender=model, dispatch_uid=f"assets-taxonomy-{model}")

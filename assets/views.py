@@ -6,24 +6,29 @@ restricted tree still isn't open to everyone.
 """
 
 import importlib
+import time
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from assets import selectors, services
+from assets import freshness, selectors, services
 from assets.forms import ObjectionLogForm
 from assets.models import EnablementAssetPage, TalkTrackPage, UsageEvent
 from assets.models.library import Kind, Purpose
 from cms import roles
 
 PAGE_SIZE = 20
+RESULTS_SECONDS = 60 * 60
+USED_RESULTS_SECONDS = 5 * 60
 
 
 def private(response):
@@ -98,8 +103,10 @@ def _base_context(request, library, nav_current=""):
 
 
 def library_index(request, library):
+    started = time.perf_counter()
     require_library_user(request)
-    taxonomy = selectors.Taxonomy.load()
+    current = freshness.version()
+    taxonomy = selectors.Taxonomy.load(current=current)
     context = _base_context(request, library, "library")
     context.update(
         taxonomy=taxonomy,
@@ -113,20 +120,13 @@ def library_index(request, library):
         filters = selectors.parse_library_filters(request.GET, taxonomy=taxonomy)
     except selectors.InvalidFilter as error:
         filters = None
-        context.update(filter_error=str(error), page_obj=None, raw=request.GET)
+        context.update(filter_error=str(error), raw=request.GET)
         status = 400
     if filters is not None:
-        results = selectors.library_items(user=request.user, filters=filters)
-        page_obj = paginate(results, request.GET.get("page"))
-        page_obj.object_list = selectors.attach_taxonomy(
-            page_obj.object_list, taxonomy, request=request
-        )
         query = filters.as_query()
         context.update(
             filters=filters,
             raw=query,
-            page_obj=page_obj,
-            matched_any_word=getattr(results, "matched_any_word", False),
             query_string=urlencode(query),
             pack_query=urlencode(
                 {
@@ -136,8 +136,54 @@ def library_index(request, library):
                 }
             ),
         )
+        context["results_html"], outcome = library_results_html(
+            request, library, filters, taxonomy, context, current=current
+        )
     response = TemplateResponse(request, library.template, context, status=status)
+    if filters is not None:
+        elapsed = (time.perf_counter() - started) * 1000
+        response["Server-Timing"] = f'results;dur={elapsed:.2f};desc="{outcome}"'
     return private(response)
+
+
+def library_results_html(request, library, filters, taxonomy, context, *, current):
+    """The rendered results (count, cards, pagination) and ``"cached"`` or ``"built"``.
+
+    Cached per audience, filter set and page number under a key that moves on with
+    every publish, withdrawal, stamp, expiry, privacy or taxonomy change and at
+    midnight (``assets.freshness``), so a cached page never shows what the user may no
+    longer see. Sorting by use changes with every view, so that order is kept briefly.
+    """
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        number = 1
+    key = freshness.key(
+        "results",
+        user=request.user,
+        parts=[request.get_host(), library.pk, sorted(filters.as_query().items()), number],
+        current=current,
+    )
+    html = cache.get(key)
+    if html is not None:
+        return html, "cached"
+    results = selectors.library_items(user=request.user, filters=filters)
+    page_obj = paginate(results, number)
+    page_obj.object_list = selectors.attach_taxonomy(
+        page_obj.object_list, taxonomy, request=request
+    )
+    html = render_to_string(
+        "library/includes/results.html",
+        {
+            **context,
+            "page_obj": page_obj,
+            "matched_any_word": getattr(results, "matched_any_word", False),
+        },
+        request=request,
+    )
+    timeout = USED_RESULTS_SECONDS if filters.effective_sort == "used" else RESULTS_SECONDS
+    cache.set(key, html, timeout)
+    return html, "built"
 
 
 # Before your call ----------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Caching what reps see without ever showing them something withdrawn.
+
+Everything a rep sees in the library depends on a handful of things: which library
+pages are live and stamped, their review-by dates, page privacy, the taxonomy and
+(inside PDFs) approved messages and glossary terms. ``LibraryVersion`` is one
+database row whose value goes up, in the same transaction, whenever any of them is
+saved or deleted (the receivers below). A cache key built by ``key()`` contains:
+
+* that value (one indexed one-row query per request: a publish, withdrawal, stamp,
+  expiry, privacy or taxonomy change is seen by every worker process at once, shared
+  cache or not, and a rolled-back transaction rolls it back too);
+* today's date (review-by dates pass at midnight without any write);
+* the *audience*: superuser or the user's sorted group names (page privacy is by
+  group), so two reps share entries and a rep never gets a marketer's;
+* the request's own parameters, hashed.
+
+Stale entries are never read again (the key moved on) and expire on their own.
+"""
+
+import hashlib
+
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.signals import post_page_move
+
+from assets.models import LibraryVersion
+from cms import roles
+from cms.models import ApprovedMessage, JourneyStage, Segment, ServiceLine
+
+CACHE_PREFIX = "library"
+
+
+def version():
+    """The current library version (one query)."""
+    value = LibraryVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+    return value or 0
+
+
+def bump():
+    """Move every library cache key on (call inside the transaction that changes things)."""
+    if not LibraryVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        LibraryVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def audience(user):
+    """Who the answer is for, as far as visibility goes: all superusers look alike,
+    and so do all users with the same groups."""
+    if not user.is_authenticated:
+        return "anonymous"
+    if user.is_superuser:
+        return "superuser"
+    return "|".join(sorted(roles.group_names(user)))
+
+
+def key(namespace, *, user, parts, current=None):
+    """A cache key for ``namespace`` that moves on with the library version, the date
+    and the user's audience; ``parts`` are this request's own values (hashed)."""
+    digest = hashlib.sha256()
+    for part in (audience(user), *parts):
+        digest.update(str(part).encode())
+        digest.update(b"\x1f")
+    current = version() if current is None else current
+    today = timezone.localdate().isoformat()
+    return f"{CACHE_PREFIX}:{namespace}:{current}:{today}:{digest.hexdigest()[:32]}"
+
+
+# What moves the version on -------------------------------------------------------------
+
+WATCHED = (
+    Page,
+    PageViewRestriction,
+    CollectionViewRestriction,
+    ServiceLine,
+    JourneyStage,
+    Segment,
+    ApprovedMessage,
+)
+
+
+def _watched(instance):
+    from glossary.models import GlossaryTerm
+
+    return isinstance(instance, (*WATCHED, GlossaryTerm))
+
+
+def _changed(sender, instance=None, **kwargs):
+    if instance is not None and _watched(instance):
+        bump()
+
+
+def _restriction_groups_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump()
+
+
+def _page_moved(sender, **kwargs):
+    bump()
+
+
+def connect():
+    """Connect the receivers (``AssetsConfig.ready``). Every page save counts: page
+    privacy, moves and stamps all reach the library through ``Page`` rows."""
+    post_save.connect(_changed, dispatch_uid="assets-freshness-save")
+    post_delete.connect(_changed, dispatch_uid="assets-freshness-delete")
+    post_page_move.connect(_page_moved, dispatch_uid="assets-freshness-moved")
+    for restriction in (PageViewRestriction, CollectionViewRestriction):
+        m2m_changed.connect(
+            _restriction_groups_changed,
+            sender=restriction.groups.through,
+            dispatch_uid=f"assets-freshness-{restriction.__name__}-groups",
+        )

@@ -1,0 +1,162 @@
+"""The library's result cache never shows a rep what they may no longer see.
+
+Result pages are cached rendered, per audience, filter set and page, under a key that
+moves on with the library version (``assets.freshness``) and the date. Each test
+fills the cache with a first request, changes something the way the product does
+(publishing, withdrawing, stamping, privacy, taxonomy, the calendar), and checks
+that the very next request shows the change.
+"""
+
+import datetime
+import re
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from assets import freshness
+from assets.models.library import Purpose
+from cms import roles
+from cms.models import ServiceLine
+from reviews.services import withdraw
+from tests.assets.factories import EnablementAssetFactory, publish
+from tests.assets.test_library import titles
+from tests.cms.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def outcome(response):
+    """``cached`` or ``built``, from the library's Server-Timing header."""
+    return re.search(r'desc="(\w+)"', response["Server-Timing"]).group(1)
+
+
+@pytest.fixture
+def taxonomy(cardiology, awareness, physician):
+    return {"service_lines": [cardiology], "stages": [awareness], "segments": [physician]}
+
+
+@pytest.fixture
+def item(library, taxonomy):
+    return EnablementAssetFactory(title="Cardiac rehab one-pager", approved=True, **taxonomy)
+
+
+def listing(client, **params):
+    response = client.get("/library/", params)
+    assert response.status_code == 200
+    return response
+
+
+def test_second_request_is_served_from_the_cache_with_fewer_queries(
+    rep_client, item, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as built_queries:
+        first = listing(rep_client, service_line="cardiology")
+    with CaptureQueriesContext(connection) as cached_queries:
+        second = listing(rep_client, service_line="cardiology")
+    assert (outcome(first), outcome(second)) == ("built", "cached")
+    assert titles(second) == titles(first) == ["Cardiac rehab one-pager"]
+    assert len(cached_queries) < len(built_queries) - 2
+    # Another filter set or page number is its own entry.
+    assert outcome(listing(rep_client, service_line="cardiology", page="2")) == "built"
+    assert outcome(listing(rep_client, stage="awareness")) == "built"
+
+
+def test_a_newly_published_item_shows_at_once(rep_client, item, taxonomy):
+    listing(rep_client)
+    EnablementAssetFactory(title="Heart failure FAQ", approved=True, **taxonomy)
+    response = listing(rep_client)
+    assert outcome(response) == "built"
+    assert set(titles(response)) == {"Cardiac rehab one-pager", "Heart failure FAQ"}
+
+
+def test_a_withdrawn_item_disappears_at_once(rep_client, item):
+    assert titles(listing(rep_client, q="rehab")) == ["Cardiac rehab one-pager"]
+    withdraw(obj=item, reason="Claim no longer supported")
+    assert titles(listing(rep_client, q="rehab")) == []
+    assert titles(listing(rep_client)) == []
+
+
+def test_an_expired_item_disappears_at_once(rep_client, item):
+    listing(rep_client)
+    withdraw(obj=item, reason="Review date passed", expired=True)
+    assert titles(listing(rep_client)) == []
+
+
+def test_a_new_stamp_shows_at_once(rep_client, item):
+    assert item.approval_code in listing(rep_client).content.decode()
+    item.title = "Cardiac rehab one-pager (2027)"
+    publish(item)
+    item.approval_code, item.approval_version = "CARD-OP-2026-0999", 2
+    item.save(update_fields=["approval_code", "approval_version"])  # as reviews stamps
+    body = listing(rep_client).content.decode()
+    assert "CARD-OP-2026-0999 v2" in body
+    assert "Cardiac rehab one-pager (2027)" in body
+
+
+def test_review_by_passing_at_midnight_hides_the_item(rep_client, item, monkeypatch):
+    today = timezone.localdate()
+    type(item).objects.filter(pk=item.pk).update(review_by=today)  # no write tomorrow
+    freshness.bump()
+    assert titles(listing(rep_client)) == ["Cardiac rehab one-pager"]
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + datetime.timedelta(days=1))
+    response = listing(rep_client)
+    assert outcome(response) == "built"
+    assert titles(response) == []
+
+
+def test_a_new_privacy_restriction_hides_the_item_from_reps(rep_client, item):
+    assert titles(listing(rep_client)) == ["Cardiac rehab one-pager"]
+    restriction = PageViewRestriction.objects.create(
+        page=item, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=roles.MARKETERS)])
+    assert titles(listing(rep_client)) == []
+
+
+def test_audiences_never_share_entries(client, library, taxonomy):
+    marketing_only = EnablementAssetFactory(title="Pricing notes", approved=True, **taxonomy)
+    restriction = PageViewRestriction.objects.create(
+        page=marketing_only, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=roles.MARKETERS)])
+    marketer = UserFactory(groups=[roles.MARKETERS])
+    reps = [UserFactory(groups=[roles.SALES_REPS]) for _ in range(2)]
+
+    client.force_login(marketer)
+    assert titles(listing(client)) == ["Pricing notes"]
+    client.force_login(reps[0])
+    first_rep = listing(client)
+    assert (outcome(first_rep), titles(first_rep)) == ("built", [])
+    client.force_login(reps[1])  # same groups: same entry
+    second_rep = listing(client)
+    assert (outcome(second_rep), titles(second_rep)) == ("cached", [])
+
+
+def test_pausing_a_service_line_holds_booking_material_back_at_once(rep_client, library, taxonomy):
+    EnablementAssetFactory(
+        title="Book a cardiac consult", purpose=Purpose.BOOKING, approved=True, **taxonomy
+    )
+    assert titles(listing(rep_client, service_line="cardiology")) == ["Book a cardiac consult"]
+    cardiology = taxonomy["service_lines"][0]
+    cardiology.capacity = ServiceLine.Capacity.PAUSED
+    cardiology.save()
+    response = listing(rep_client, service_line="cardiology")
+    assert titles(response) == []
+    assert "held back" in response.content.decode()
+
+
+def test_a_rolled_back_change_leaves_the_version_where_it_was(item):
+    from django.db import transaction
+
+    before = freshness.version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        item.save()
+        assert freshness.version() == before + 1
+        raise RuntimeError
+    assert freshness.version() == before
