@@ -9,6 +9,7 @@ import importlib
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -27,8 +28,7 @@ from assets.models.library import Kind, Purpose
 from cms import roles
 
 PAGE_SIZE = 20
-RESULTS_SECONDS = 60 * 60
-USED_RESULTS_SECONDS = 5 * 60
+USED_RESULTS_SECONDS = 5 * 60  # "most used" order changes with every view
 
 
 def private(response):
@@ -181,8 +181,11 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
         },
         request=request,
     )
-    timeout = USED_RESULTS_SECONDS if filters.effective_sort == "used" else RESULTS_SECONDS
-    cache.set(key, html, timeout)
+    timeout = settings.CONCORD_LIBRARY_CACHE_SECONDS
+    if filters.effective_sort == "used":
+        timeout = min(timeout, USED_RESULTS_SECONDS)
+    if timeout > 0:
+        cache.set(key, html, timeout)
     return html, "built"
 
 

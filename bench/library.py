@@ -64,6 +64,11 @@ def main():
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per URL")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--no-result-cache",
+        action="store_true",
+        help="serve every library page without the result cache (CONCORD_LIBRARY_CACHE_SECONDS=0)",
+    )
     parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -127,6 +132,8 @@ def bench_env(args):
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
+    if getattr(args, "no_result_cache", False):
+        env["CONCORD_LIBRARY_CACHE_SECONDS"] = "0"
     if args.db == "postgres":
         env["DATABASE_URL"] = args.pg_url
     else:
@@ -239,9 +246,17 @@ def report(args, timings):
     )
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    (out / f"library-{args.db}.json").write_text(
+    suffix = "-uncached" if args.no_result_cache else ""
+    (out / f"library-{args.db}{suffix}.json").write_text(
         json.dumps(
-            {"db": args.db, "items": args.items, "requests": args.requests, "results": rows},
+            {
+                "db": args.db,
+                "items": args.items,
+                "requests": args.requests,
+                "result_cache": not args.no_result_cache,
+                "load_average": os.getloadavg(),
+                "results": rows,
+            },
             indent=2,
         )
     )

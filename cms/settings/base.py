@@ -222,3 +222,7 @@ CONCORD_EXPIRING_SOON_DAYS = 30
 # Who approves internal-only material when the default workflows are first created
 # (e.g. "Sales ops"); empty means the compliance reviewers. Editable later in the admin.
 CONCORD_INTERNAL_REVIEW_GROUP = os.environ.get("CONCORD_INTERNAL_REVIEW_GROUP", "")
+
+# The rep library keeps rendered result pages this many seconds (0: not at all); keys
+# move on with every change reps could see, so this only bounds memory use.
+CONCORD_LIBRARY_CACHE_SECONDS = int(os.environ.get("CONCORD_LIBRARY_CACHE_SECONDS", "3600"))
