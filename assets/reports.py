@@ -20,6 +20,7 @@ import django_filters
 from assets import selectors
 from assets.models import LibraryItemPage, Objection, UsageEvent
 from assets.models.library import Kind
+from cms.exports import FormulaSafeExportMixin
 from cms.models import ServiceLine
 
 PERIODS = [("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
@@ -70,7 +71,7 @@ class ObjectionReviewFilterSet(WagtailFilterSet):
         )
 
 
-class ObjectionReviewView(ReportView):
+class ObjectionReviewView(FormulaSafeExportMixin, ReportView):
     page_title = "Objection review"
     header_icon = "help"
     index_url_name = "assets_reports:objection_review"
@@ -157,7 +158,7 @@ class UsageFilterSet(WagtailFilterSet):
         return queryset.filter(unused) if value else queryset.exclude(unused)
 
 
-class UsageReportView(ReportView):
+class UsageReportView(FormulaSafeExportMixin, ReportView):
     page_title = "Library usage"
     header_icon = "view"
     index_url_name = "assets_reports:usage"
@@ -221,7 +222,7 @@ class StageUsageFilterSet(WagtailFilterSet):
         return queryset
 
 
-class StageUsageReportView(ReportView):
+class StageUsageReportView(FormulaSafeExportMixin, ReportView):
     page_title = "Usage by stage"
     header_icon = "list-ol"
     index_url_name = "assets_reports:usage_by_stage"

@@ -16,12 +16,13 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from assets import reports, services
 from assets.models import Objection, UsageEvent
+from cms.exports import FormulaSafeExportMixin
 
 objection_permissions = ModelPermissionPolicy(Objection)
 usage_permissions = ModelPermissionPolicy(UsageEvent)
 
 
-class ObjectionIndexView(IndexView):
+class ObjectionIndexView(FormulaSafeExportMixin, IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if not instance.duplicate_of_id and objection_permissions.user_has_permission(

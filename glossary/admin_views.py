@@ -17,6 +17,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
+from cms.exports import FormulaSafeExportMixin
 from glossary import csv_io, reports
 from glossary.models import GlossaryTerm
 from glossary.selectors import CHANNEL_LABELS, export_rows
@@ -190,7 +191,7 @@ class ConsistencyFilterSet(_ListFilterSet):
         return [row for row in rows if str(row.term_id) == value]
 
 
-class _TerminologyReportView(ReportView):
+class _TerminologyReportView(FormulaSafeExportMixin, ReportView):
     """A report over a computed list of rows (not a queryset)."""
 
     def dispatch(self, request, *args, **kwargs):

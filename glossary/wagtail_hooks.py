@@ -6,11 +6,12 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from cms.exports import FormulaSafeExportMixin
 from glossary import admin_views
 from glossary.models import GlossaryTerm
 
 
-class GlossaryTermIndexView(IndexView):
+class GlossaryTermIndexView(FormulaSafeExportMixin, IndexView):
     """The term listing, with the glossary import and export in its "more" menu."""
 
     @property

@@ -14,6 +14,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
+from cms.exports import FormulaSafeExportMixin
 from cms.models import ServiceLine
 from reviews import selectors
 from reviews.models import ApprovalRecord, ReviewEvent
@@ -46,7 +47,7 @@ class AuditTrailFilterSet(WagtailFilterSet):
         fields = ["timestamp", "service_line", "user", "action"]
 
 
-class AuditTrailView(ReportView):
+class AuditTrailView(FormulaSafeExportMixin, ReportView):
     page_title = "Review audit trail"
     header_icon = "history"
     filterset_class = AuditTrailFilterSet
@@ -102,7 +103,7 @@ class AuditTrailView(ReportView):
         return selectors.audit_events()
 
 
-class _RecordReport(ReportView):
+class _RecordReport(FormulaSafeExportMixin, ReportView):
     header_icon = "calendar-alt"
     permission_policy = ModelPermissionPolicy(ApprovalRecord)
     permission_required = "view"
