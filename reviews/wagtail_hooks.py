@@ -5,13 +5,15 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from wagtail import hooks
+from wagtail.admin.action_menu import SubmitForModerationMenuItem as PageSubmitMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page, WorkflowMixin
+from wagtail.snippets.action_menu import SubmitForModerationMenuItem as SnippetSubmitMenuItem
 
-from reviews import selectors, views
+from reviews import routing, selectors, views
 from reviews.models import ComplianceApprovalTask, ReviewRoute
 
 NO_DIRECT_PUBLISH = (
@@ -83,10 +85,49 @@ def _review_first(menu_items):
     menu_items.sort(key=lambda item: rank.get(getattr(item, "name", None), 2))
 
 
+def _routed_label(context, obj):
+    """Name the workflow the review route will really start, not the assigned one.
+
+    Wagtail's "Submit to …" names the workflow assigned by tree or model; an audience
+    route (``reviews.routing``) may run another. ``obj`` is the latest draft in the
+    edit view, whose audience decides the route; a needs-changes resubmission keeps
+    Wagtail's "Resubmit to <task>".
+    """
+    if obj is None or not str(context.get("label", "")).startswith("Submit to "):
+        return context
+    workflow = routing.workflow_for(obj)
+    if workflow is not None:
+        context["label"] = f"Submit to {workflow.name}"
+    return context
+
+
+class RoutedPageSubmitMenuItem(PageSubmitMenuItem):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        return _routed_label(context, context.get("page"))
+
+
+class RoutedSnippetSubmitMenuItem(SnippetSubmitMenuItem):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        return _routed_label(context, context.get("instance"))
+
+
+def _with_routed_submit(menu_items, item_class):
+    """Swap Wagtail's (shared, module-level) submit item for one naming the route."""
+    menu_items[:] = [
+        item_class(order=item.order) if getattr(item, "name", None) == "action-submit" else item
+        for item in menu_items
+    ]
+
+
 @hooks.register("construct_page_action_menu")
 def page_action_menu(menu_items, request, context):
     if _has_workflow(obj=context.get("page"), parent_page=context.get("parent_page")):
         _without_publish(menu_items)
+    page = context.get("page")
+    if page is not None and page.pk:
+        _with_routed_submit(menu_items, RoutedPageSubmitMenuItem)
     _review_first(menu_items)
 
 
@@ -94,6 +135,9 @@ def page_action_menu(menu_items, request, context):
 def snippet_action_menu(menu_items, request, context):
     if _has_workflow(obj=context.get("instance"), model=context.get("model")):
         _without_publish(menu_items)
+    instance = context.get("instance")
+    if instance is not None and instance.pk:
+        _with_routed_submit(menu_items, RoutedSnippetSubmitMenuItem)
     _review_first(menu_items)
 
 

@@ -130,3 +130,28 @@ def test_a_workflow_without_a_human_approval_publishes_nothing(marketer):
     asset.refresh_from_db()
     assert not asset.live and not asset.approval_code
     assert isinstance(asset, EnablementAssetPage)
+
+
+def test_the_submit_button_names_the_workflow_the_route_will_run(client, marketer):
+    from tests.assets.factories import ObjectionFactory
+
+    external = EnablementAssetFactory(title="Referral guide", service_lines=[cardiology()])
+    internal = TalkTrackFactory(title="Heart failure discovery call", service_lines=[cardiology()])
+    objection = ObjectionFactory(service_lines=[cardiology()])
+    client.force_login(marketer)
+
+    def submit_label(url):
+        body = client.get(url).content.decode()
+        return {
+            name for name in (DEFAULT_WORKFLOW, INTERNAL_WORKFLOW) if f"Submit to {name}" in body
+        }
+
+    # The tree assigns the default workflow to both pages; the internal one is routed.
+    assert submit_label(reverse("wagtailadmin_pages:edit", args=[external.pk])) == {
+        DEFAULT_WORKFLOW
+    }
+    assert submit_label(reverse("wagtailadmin_pages:edit", args=[internal.pk])) == {
+        INTERNAL_WORKFLOW
+    }
+    objection_url = reverse("wagtailsnippets_assets_objection:edit", args=[objection.pk])
+    assert submit_label(objection_url) == {INTERNAL_WORKFLOW}
