@@ -8,6 +8,10 @@ only ever get approved, live, unexpired content whatever routes here.
 Responses carry an ETag (the content key) and Last-Modified; a conditional request
 for an unchanged PDF gets a 304 without touching the PDF cache. The file name says
 what it is: ``CARD-OP-2026-0042-v3-cardiac-rehab-one-pager.pdf``.
+
+After serving an item (200 or 304) with every check passed, ``item_pdf`` offers a
+*route entry* to ``assets.pdf_fast``, whose middleware stores it so that the same
+audience's next request for that URL is answered before Wagtail's routing.
 """
 
 import logging
@@ -22,7 +26,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.decorators.http import require_safe
 
-from assets import pdf, selectors
+from assets import pdf, pdf_fast, selectors
 from assets.pdf_documents import ItemDocument, PackDocument, last_modified_http
 from cms import roles
 
@@ -41,7 +45,9 @@ def item_pdf(request, page):
     page = page.specific
     if not selectors.item_is_visible(page, request.user):
         raise Http404("This item isn't available in the library.")
-    return _pdf_response(request, ItemDocument(page, user=request.user), started=started)
+    return _pdf_response(
+        request, ItemDocument(page, user=request.user), started=started, route=True
+    )
 
 
 @require_safe
@@ -124,10 +130,12 @@ def _check_library_user(request):
     return None
 
 
-def _pdf_response(request, document, *, started):
+def _pdf_response(request, document, *, started, route=False):
     """Serve ``document`` from the PDF cache (rendering it once if needed), or a 304.
 
     ``Server-Timing`` says how long this view took and whether the PDF was cached.
+    ``route``: an item served to a user who passed every check — offer the fast path
+    a route entry for this URL (``assets.pdf_fast``).
     """
     key = document.key()
     etag = quote_etag(key)
@@ -136,30 +144,39 @@ def _pdf_response(request, document, *, started):
         request, etag=etag, last_modified=last_modified, response=None
     )
     if not_modified is not None:
-        return _timed(_with_validators(not_modified, etag, last_modified), started, "revalidated")
-    content, outcome = pdf.cached_pdf(key), "cached"
-    if content is None:
-        outcome = "rendered"
-        try:
-            content = pdf.get_or_render(
-                key=key, build_html=document.html, dependencies=document.dependencies()
-            )
-        except pdf.PdfError as error:
-            logger.exception("PDF render failed: %s (%s)", document.filename(), key)
-            return _render_failure(request, document, error)
+        response, outcome = not_modified, "revalidated"
+    else:
+        content, outcome = pdf.cached_pdf(key), "cached"
+        if content is None:
+            outcome = "rendered"
+            try:
+                content = pdf.get_or_render(
+                    key=key, build_html=document.html, dependencies=document.dependencies()
+                )
+            except pdf.PdfError as error:
+                logger.exception("PDF render failed: %s (%s)", document.filename(), key)
+                return _render_failure(request, document, error)
+        response = pdf_file_response(content, document.filename())
+    if route and response.status_code in (200, 304):
+        pdf_fast.offer_route(request, document, key=key, etag=etag, last_modified=last_modified)
+    return timed(with_validators(response, etag, last_modified), started, outcome)
+
+
+def pdf_file_response(content, filename):
+    """The PDF as a download (also used by ``assets.pdf_fast``)."""
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, document.filename())
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Content-Length"] = str(len(content))
-    return _timed(_with_validators(response, etag, last_modified), started, outcome)
+    return response
 
 
-def _timed(response, started, outcome):
+def timed(response, started, outcome):
     elapsed = (time.perf_counter() - started) * 1000
     response["Server-Timing"] = f'pdf;dur={elapsed:.2f};desc="{outcome}"'
     return response
 
 
-def _with_validators(response, etag, last_modified):
+def with_validators(response, etag, last_modified):
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
