@@ -1,8 +1,8 @@
 """Caching what reps see without ever showing them something withdrawn.
 
 Everything a rep sees in the library depends on a handful of things: which library
-pages are live and stamped, their review-by dates, page privacy, the taxonomy and
-(inside PDFs) approved messages and glossary terms. ``LibraryVersion`` is one
+pages are live and stamped, their review-by dates, page privacy, the taxonomy, the
+site and (inside PDFs) approved messages, glossary terms and objections. ``LibraryVersion`` is one
 database row whose value goes up, in the same transaction, whenever any of them is
 saved or deleted (the receivers below). A cache key built by ``key()`` contains:
 
@@ -23,10 +23,10 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
+from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import post_page_move
 
-from assets.models import LibraryVersion
+from assets.models import LibraryVersion, Objection
 from cms import roles
 from cms.models import ApprovedMessage, JourneyStage, Segment, ServiceLine
 
@@ -73,10 +73,12 @@ WATCHED = (
     Page,
     PageViewRestriction,
     CollectionViewRestriction,
+    Site,
     ServiceLine,
     JourneyStage,
     Segment,
     ApprovedMessage,
+    Objection,  # talk-track PDFs print their linked objections' approved responses
 )
 
 
@@ -86,9 +88,30 @@ def _watched(instance):
     return isinstance(instance, (*WATCHED, GlossaryTerm))
 
 
-def _changed(sender, instance=None, **kwargs):
-    if instance is not None and _watched(instance):
-        bump()
+# What saving a draft revision writes on the live row (Wagtail's ``save_revision``,
+# locking): nothing a rep sees, so it doesn't empty the caches.
+DRAFT_BOOKKEEPING = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "wagtail_admin_comments",
+        "locked",
+        "locked_at",
+        "locked_by",
+    }
+)
+
+
+def _changed(sender, instance=None, update_fields=None, created=False, **kwargs):
+    if instance is None or not _watched(instance):
+        return
+    if update_fields and set(update_fields) <= DRAFT_BOOKKEEPING:
+        return
+    if created and isinstance(instance, Objection) and not instance.live:
+        return  # a rep logged a new objection: nobody sees it until it is approved
+    bump()
 
 
 def _restriction_groups_changed(sender, action, **kwargs):
@@ -101,8 +124,9 @@ def _page_moved(sender, **kwargs):
 
 
 def connect():
-    """Connect the receivers (``AssetsConfig.ready``). Every page save counts: page
-    privacy, moves and stamps all reach the library through ``Page`` rows."""
+    """Connect the receivers (``AssetsConfig.ready``). Every page save counts (page
+    privacy, moves and stamps all reach the library through ``Page`` rows) except one
+    that only records a new draft revision."""
     post_save.connect(_changed, dispatch_uid="assets-freshness-save")
     post_delete.connect(_changed, dispatch_uid="assets-freshness-delete")
     post_page_move.connect(_page_moved, dispatch_uid="assets-freshness-moved")

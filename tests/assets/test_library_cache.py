@@ -13,8 +13,9 @@ import re
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-import pytest
 from wagtail.models import PageViewRestriction
+
+import pytest
 
 from assets import freshness
 from assets.models.library import Purpose
@@ -160,3 +161,30 @@ def test_a_rolled_back_change_leaves_the_version_where_it_was(item):
         assert freshness.version() == before + 1
         raise RuntimeError
     assert freshness.version() == before
+
+
+def test_saving_a_draft_keeps_the_cache_and_publishing_it_does_not(rep_client, item):
+    listing(rep_client)
+    before = freshness.version()
+    item.title = "Cardiac rehab one-pager, draft wording"
+    item.save_revision()
+    response = listing(rep_client)
+    assert freshness.version() == before
+    assert (outcome(response), titles(response)) == ("cached", ["Cardiac rehab one-pager"])
+    item.get_latest_revision().publish()
+    assert titles(listing(rep_client)) == ["Cardiac rehab one-pager, draft wording"]
+
+
+def test_logging_an_objection_keeps_the_cache(rep_client, item, cardiology, awareness, physician):
+    listing(rep_client)
+    response = rep_client.post(
+        "/library/objections/log/",
+        {
+            "verbatim": "We already have a rehab partner",
+            "service_line": cardiology.slug,
+            "stage": awareness.slug,
+            "segment": physician.slug,
+        },
+    )
+    assert response.status_code == 302
+    assert outcome(listing(rep_client)) == "cached"
