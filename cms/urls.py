@@ -11,6 +11,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from assets import api as assets_api
 from cms import views
 
+# Any unhandled error: a 503 page when the database is down, the 500 page otherwise.
+handler500 = "cms.views.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
