@@ -15,16 +15,23 @@ Three pieces, used by ``assets.pdf_views`` and ``assets.tasks``:
     imported there once). The parent waits at most ``CONCORD_PDF_RENDER_TIMEOUT``
     seconds and kills the child after that, so a pathological document can't tie up a
     web worker. WeasyPrint has no time limit of its own, and a thread can't be killed.
-    Like every ``multiprocessing`` start method but ``fork``, the child imports the
-    parent's main script: scripts that render PDFs need the ``if __name__ ==
-    "__main__":`` guard (``manage.py``, gunicorn, pytest and ``bench/pdf.py`` have it).
+    What comes back must look like a whole PDF (``check_pdf``: ``%PDF-`` at the start,
+    ``%%EOF`` at the end). A render that fails any other way than by the time limit (the
+    child died, WeasyPrint raised, the bytes are not a whole PDF) is tried again, up to
+    ``CONCORD_PDF_RENDER_ATTEMPTS`` times in all (2): a warning per retry, an error
+    with the traceback when it finally fails. Like every ``multiprocessing`` start
+    method but ``fork``, the child imports the parent's main script: scripts that
+    render PDFs need the ``if __name__ == "__main__":`` guard (``manage.py``,
+    gunicorn, pytest and ``bench/pdf.py`` have it).
 
 ``get_or_render(key=…, build_html=…)``
     PDF bytes live in Django's cache under a key made from the template version and
     the revisions they contain, so a new revision is a new key and nothing stale can
     be served. A per-key lock (``cache.add``, atomic in Redis and in local memory)
     makes concurrent requests for the same missing PDF render it once; the others wait
-    for the result. A failed render stores nothing.
+    for the result. Only bytes that pass ``check_pdf`` are stored, and a cached entry
+    that doesn't pass it is treated as missing: a failed or broken render is never
+    served from the cache.
 """
 
 import base64
@@ -34,6 +41,7 @@ import logging
 import mimetypes
 import multiprocessing
 import time
+import traceback
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,16 +57,30 @@ logger = logging.getLogger(__name__)
 TEMPLATE_DIR = "pdf"
 
 DEFAULT_RENDER_TIMEOUT = 20  # seconds
+DEFAULT_RENDER_ATTEMPTS = 2  # a failed render is tried once more (never after a timeout)
 DEFAULT_CACHE_TIMEOUT = 60 * 60 * 24 * 30  # 30 days; keys change with content anyway
 CACHE_PREFIX = "concord:pdf"
 
 
 class PdfError(Exception):
-    """A PDF could not be produced. ``str(error)`` is safe to show to people."""
+    """A PDF could not be produced. ``str(error)`` is safe to show to people.
+
+    ``detail`` holds the render process's traceback when it raised (for the logs).
+    """
+
+    detail = ""
 
 
 class PdfRenderTimeout(PdfError):
-    pass
+    """The render took longer than the time limit and was stopped (not retried)."""
+
+
+class PdfRenderCrashed(PdfError):
+    """The render process died without answering (killed, crashed, out of memory)."""
+
+
+class PdfInvalid(PdfError):
+    """The renderer answered with bytes that are not a whole PDF."""
 
 
 class ResourceRefused(ValueError):
@@ -237,16 +259,56 @@ def render_timeout():
     return float(getattr(settings, "CONCORD_PDF_RENDER_TIMEOUT", DEFAULT_RENDER_TIMEOUT))
 
 
-def render_pdf(html, *, base_url, timeout=None, policy=None):
+def render_attempts():
+    return max(1, int(getattr(settings, "CONCORD_PDF_RENDER_ATTEMPTS", DEFAULT_RENDER_ATTEMPTS)))
+
+
+def render_pdf(html, *, base_url, timeout=None, policy=None, name=None):
     """Render ``html`` to PDF bytes in a child process; raise ``PdfError`` on failure.
 
     The child is killed when it takes longer than ``timeout`` seconds
-    (``CONCORD_PDF_RENDER_TIMEOUT`` by default).
+    (``CONCORD_PDF_RENDER_TIMEOUT`` by default); that is not retried, since the same
+    document would take as long again. Any other failure is retried up to
+    ``CONCORD_PDF_RENDER_ATTEMPTS`` attempts in all. ``name`` (a file name) is for
+    the logs.
     """
+    name = name or "a PDF"
+    attempts = render_attempts()
+    for attempt in range(1, attempts + 1):
+        try:
+            return _render_once(html, base_url=base_url, timeout=timeout, policy=policy)
+        except PdfRenderTimeout:
+            logger.error("PDF render of %s stopped at the time limit", name, exc_info=True)
+            raise
+        except PdfError as error:
+            if attempt < attempts:
+                logger.warning(
+                    "PDF render of %s failed (attempt %d of %d), trying again: %s",
+                    name,
+                    attempt,
+                    attempts,
+                    error,
+                )
+                continue
+            logger.error(
+                "PDF render of %s failed after %d attempt(s): %s%s",
+                name,
+                attempts,
+                error,
+                f"\nRender process traceback:\n{error.detail}" if error.detail else "",
+                exc_info=True,
+            )
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _render_once(html, *, base_url, timeout=None, policy=None):
+    """One render in one child process: valid PDF bytes, or ``PdfError``."""
     timeout = render_timeout() if timeout is None else timeout
     policy = policy or FetchPolicy.from_settings()
     context = _render_context()
     receiver, sender = context.Pipe(duplex=False)
+    # Looked up at each call (not bound at import), so a test can put a faulty child here.
     process = context.Process(
         target=_render_in_child, args=(sender, html, base_url, policy), daemon=True
     )
@@ -260,9 +322,9 @@ def render_pdf(html, *, base_url, timeout=None, policy=None):
                 f"The PDF took longer than {timeout:g} seconds to render and was stopped."
             )
         try:
-            status, payload, warnings = receiver.recv()
+            status, payload, warnings, detail = receiver.recv()
         except EOFError as error:
-            raise PdfError("The PDF renderer stopped unexpectedly.") from error
+            raise PdfRenderCrashed("The PDF renderer stopped unexpectedly.") from error
     finally:
         receiver.close()
         process.join(timeout=5)
@@ -272,11 +334,35 @@ def render_pdf(html, *, base_url, timeout=None, policy=None):
     for message in warnings:
         logger.warning("PDF render: %s", message)
     if status != "ok":
-        raise PdfError(f"The PDF could not be rendered: {payload}")
+        error = PdfError(f"The PDF could not be rendered: {payload}")
+        error.detail = detail
+        raise error
+    check_pdf(payload)
     logger.info(
         "Rendered a PDF: %d bytes in %.0f ms", len(payload), (time.monotonic() - started) * 1000
     )
     return payload
+
+
+# ``%%EOF`` must be within this many bytes of the end (PDF readers look in the last 1 KiB).
+EOF_WINDOW = 1024
+
+
+def is_complete_pdf(content):
+    """Cheap, parse-free: ``%PDF-`` at the start and ``%%EOF`` near the end."""
+    return (
+        isinstance(content, bytes)
+        and content.startswith(b"%PDF-")
+        and b"%%EOF" in content[-EOF_WINDOW:]
+    )
+
+
+def check_pdf(content):
+    """Raise ``PdfInvalid`` unless ``content`` looks like a whole PDF file."""
+    if not is_complete_pdf(content):
+        size = len(content) if isinstance(content, bytes | bytearray) else type(content).__name__
+        raise PdfInvalid(f"The PDF renderer returned an incomplete file ({size} bytes).")
+    return content
 
 
 def _render_in_child(sender, html, base_url, policy):
@@ -295,9 +381,16 @@ def _render_in_child(sender, html, base_url, policy):
         document = weasyprint.HTML(
             string=html, base_url=base_url, url_fetcher=restricted_url_fetcher(policy)
         )
-        sender.send(("ok", document.write_pdf(), warnings.messages))
+        sender.send(("ok", document.write_pdf(), warnings.messages, ""))
     except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
-        sender.send(("error", f"{type(error).__name__}: {error}", warnings.messages))
+        sender.send(
+            (
+                "error",
+                f"{type(error).__name__}: {error}",
+                warnings.messages,
+                traceback.format_exc(),
+            )
+        )
     finally:
         sender.close()
 
@@ -365,30 +458,52 @@ def cache_timeout():
 
 
 def cached_pdf(key):
-    return cache.get(_cache_key(key))
+    """The PDF bytes cached under ``key``, or ``None``. A cached entry that is not a
+    whole PDF (it can't be stored by ``get_or_render``, but a cache is shared) is
+    deleted and reported as missing, so it is rendered again rather than served."""
+    pdf = cache.get(_cache_key(key))
+    if pdf is None or is_complete_pdf(pdf):
+        return pdf
+    logger.error("Dropped a broken cached PDF (%s): not a whole PDF file", key)
+    cache.delete(_cache_key(key))
+    return None
 
 
-def get_or_render(*, key, build_html, base_url=None, dependencies=()):
+def is_cached(key):
+    """Whether PDF bytes are cached under ``key``, without reading them (for 304s)."""
+    return cache.has_key(_cache_key(key))
+
+
+def get_or_render(*, key, build_html, base_url=None, dependencies=(), name=None):
     """The PDF stored under ``key``, rendering it (once, under a lock) when missing.
 
     ``build_html`` is called only when a render is needed. ``dependencies`` are labels
     (see ``dependency_label``) of the content inside: ``drop_dependents`` removes this
-    PDF when any of them is withdrawn.
+    PDF when any of them is withdrawn. ``name`` labels the document in the logs (the
+    views pass its file name; by default the key).
+    Raises ``PdfError`` when the render fails (after ``render_pdf``'s retry); nothing
+    is stored then and the lock is released.
     """
-    pdf = cache.get(_cache_key(key))
+    pdf = cached_pdf(key)
     if pdf is not None:
         return pdf
     timeout = render_timeout()
+    # The lock outlives every attempt of one render; waiters give up a little later.
+    lock_seconds = int(timeout * render_attempts()) + 10
     lock = f"{_cache_key(key)}:lock"
     token = uuid.uuid4().hex
-    deadline = time.monotonic() + timeout + 10
+    deadline = time.monotonic() + lock_seconds
     while True:
-        if cache.add(lock, token, timeout=int(timeout) + 10):
+        if cache.add(lock, token, timeout=lock_seconds):
             try:
-                pdf = cache.get(_cache_key(key))
+                pdf = cached_pdf(key)
                 if pdf is None:
-                    pdf = render_pdf(build_html(), base_url=base_url or default_base_url())
-                    cache.set(_cache_key(key), pdf, cache_timeout())
+                    pdf = render_pdf(
+                        build_html(),
+                        base_url=base_url or default_base_url(),
+                        name=name or key,
+                    )
+                    cache.set(_cache_key(key), check_pdf(pdf), cache_timeout())
                     _remember_dependents(key, dependencies)
                 return pdf
             finally:
@@ -396,7 +511,7 @@ def get_or_render(*, key, build_html, base_url=None, dependencies=()):
                     cache.delete(lock)
         # Someone else is rendering this PDF: wait for it rather than render it again.
         time.sleep(0.05)
-        pdf = cache.get(_cache_key(key))
+        pdf = cached_pdf(key)
         if pdf is not None:
             return pdf
         if time.monotonic() > deadline:

@@ -48,11 +48,6 @@ OWN_HEADERS = frozenset(
 )
 
 
-def _pdf_is_cached(key):
-    """Whether the PDF's bytes are still in the PDF cache, without reading them."""
-    return cache.has_key(pdf._cache_key(key))  # pdf.py's own key scheme
-
-
 def offer_route(request, document, *, key, etag, last_modified):
     """Called by the slow path after serving ``document`` (an item, 200 or 304) to a
     user who passed every check; the middleware stores the entry."""
@@ -106,7 +101,7 @@ def serve(request, entry, *, started):
     )
     if response is not None:
         # A 412 (If-Match…) is left to the slow path; a 304 needs the PDF still cached.
-        if response.status_code != 304 or not _pdf_is_cached(entry["key"]):
+        if response.status_code != 304 or not pdf.is_cached(entry["key"]):
             return None
         outcome = "fast-revalidated"
     else:

@@ -109,7 +109,9 @@ def preview_pdf(request, page):
         raise PermissionDenied
     document = ItemDocument(page, user=request.user, draft=True)
     try:
-        content = pdf.render_pdf(document.html(), base_url=pdf.default_base_url())
+        content = pdf.render_pdf(
+            document.html(), base_url=pdf.default_base_url(), name=document.filename()
+        )
     except pdf.PdfError as error:
         logger.exception("Draft PDF preview failed for page %s", page.pk)
         return _render_failure(request, None, error)
@@ -151,7 +153,10 @@ def _pdf_response(request, document, *, started, route=False):
             outcome = "rendered"
             try:
                 content = pdf.get_or_render(
-                    key=key, build_html=document.html, dependencies=document.dependencies()
+                    key=key,
+                    build_html=document.html,
+                    dependencies=document.dependencies(),
+                    name=document.filename(),
                 )
             except pdf.PdfError as error:
                 logger.exception("PDF render failed: %s (%s)", document.filename(), key)
