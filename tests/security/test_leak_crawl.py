@@ -166,3 +166,41 @@ def test_the_sitemap_lists_only_approved_public_pages(public_world):
     assert public_world.public_page.url in text
     assert public_world.library.url not in text
     assert public_world.draft_page.slug not in text
+
+
+def test_the_whole_demo_organisation_leaks_nothing_to_a_visitor(db):
+    """The same crawl and searches over the full demo (``seed_demo``: 44 library items,
+    24 objections, public service-line pages), with the demo's own words as markers."""
+    import io
+
+    from django.core.management import call_command
+
+    from assets.models import LibraryItemPage, Objection
+
+    call_command("seed_demo", stdout=io.StringIO())
+    markers = set(LibraryItemPage.objects.values_list("title", flat=True))
+    for verbatim, response in Objection.objects.values_list("verbatim", "approved_response"):
+        markers.update({verbatim, response})
+    markers = {marker for marker in markers if len(marker) > 20}
+    assert len(markers) > 60
+
+    def demo_leaks(text):
+        lowered = text.lower()
+        return sorted(marker for marker in markers if marker.lower() in lowered)
+
+    client = Client()
+    pages = crawl(client, ["/", "/sitemap.xml"])
+    public_pages = ServiceLinePage.objects.live().public()
+    assert public_pages.count() >= 5
+    assert all(page.url in pages for page in public_pages), sorted(pages)
+    print(f"leak crawl (demo): {len(pages)} responses, {len(markers)} markers")  # noqa: T201
+    words = set()
+    for marker in markers:
+        words.update(re.findall(r"[A-Za-z]{6,}", marker))
+    for word in sorted(words)[:150]:
+        pages[f"/?q={word}"] = client.get("/", {"q": word})
+        pages[f"/library/?q={word}"] = client.get("/library/", {"q": word})
+    for path, response in pages.items():
+        assert response.status_code < 500, path
+        body = b"" if response.streaming else response.content
+        assert not demo_leaks(body.decode(errors="replace")), (path, demo_leaks(body.decode()))
