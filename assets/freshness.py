@@ -2,9 +2,10 @@
 
 Everything a rep sees in the library depends on a handful of things: which library
 pages are live and stamped, their review-by dates, page privacy, the taxonomy, the
-site and (inside PDFs) approved messages, glossary terms and objections. ``LibraryVersion`` is one
-database row whose value goes up, in the same transaction, whenever any of them is
-saved or deleted (the receivers below). A cache key built by ``key()`` contains:
+site and (inside PDFs) approved messages, glossary terms and objections.
+``LibraryVersion`` is one database row whose value goes up, in the same transaction,
+whenever any of them is saved or deleted (the receivers below). A cache key built by
+``key()`` contains:
 
 * that value (one indexed one-row query per request: a publish, withdrawal, stamp,
   expiry, privacy or taxonomy change is seen by every worker process at once, shared

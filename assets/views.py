@@ -184,7 +184,9 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
     timeout = settings.CONCORD_LIBRARY_CACHE_SECONDS
     if filters.effective_sort == "used":
         timeout = min(timeout, USED_RESULTS_SECONDS)
-    if timeout > 0:
+    # A page number past the end shows the last page; it isn't kept under its own key,
+    # so made-up page numbers can't fill the cache.
+    if timeout > 0 and page_obj.number == number:
         cache.set(key, html, timeout)
     return html, "built"
 

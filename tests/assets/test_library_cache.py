@@ -188,3 +188,13 @@ def test_logging_an_objection_keeps_the_cache(rep_client, item, cardiology, awar
     )
     assert response.status_code == 302
     assert outcome(listing(rep_client)) == "cached"
+
+
+def test_made_up_page_numbers_are_not_kept(rep_client, item):
+    """Any page number answers (the last page past the end) but only real pages are
+    cached, so a script can't fill the cache with page=1, 2, 3 … 10**9."""
+    for _ in range(2):
+        response = listing(rep_client, page="999")
+        assert (outcome(response), titles(response)) == ("built", ["Cardiac rehab one-pager"])
+    listing(rep_client, page="1")
+    assert outcome(listing(rep_client, page="1")) == "cached"
