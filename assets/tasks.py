@@ -37,7 +37,7 @@ def prerender_retry_delay():
     return float(getattr(settings, "CONCORD_PDF_PRERENDER_RETRY_DELAY", DEFAULT_RETRY_DELAY))
 
 
-@task()
+@task(backend="background")
 def prerender_item_pdf(page_id):
     """Render and cache the PDF of library item ``page_id`` as reps will get it.
 

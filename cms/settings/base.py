@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -165,8 +166,19 @@ if os.environ.get("SEARCH_URL"):
         "TIMEOUT": 5,
     }
 
-# Background work (PDF pre-rendering, notifications). Immediate unless configured.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work. "default" is what Wagtail uses (search index and reference index
+# updates): immediate, so search sees a change at once without a worker. "background"
+# is Concord's own slow work (PDF pre-rendering): TASKS_BACKEND "immediate" runs it in
+# the request that queued it (development, tests), "database" queues it for
+# `manage.py db_worker` (production's default: docs/deployment.md).
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {
+    "default": {"BACKEND": TASK_BACKENDS["immediate"]},
+    "background": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]},
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "concord@localhost")

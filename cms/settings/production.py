@@ -42,3 +42,9 @@ MIDDLEWARE = [  # noqa: F405
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_WINDOW = 15 * 60
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# PDF pre-rendering runs in `manage.py db_worker`, not in the approving reviewer's
+# request (docs/deployment.md). TASKS_BACKEND=immediate keeps it in-request.
+TASKS["background"] = {  # noqa: F405
+    "BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")]  # noqa: F405
+}

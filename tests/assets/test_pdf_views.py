@@ -6,7 +6,8 @@ import logging
 import re
 
 from django.core.cache import cache
-from django.test import RequestFactory
+from django.core.management import call_command
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from wagtail.rich_text import RichText
@@ -403,6 +404,42 @@ class TestCaching:
             response = download(client, rep, page)
         assert response.status_code == 200
         assert rendered_count(caplog) == 0
+
+    @override_settings(
+        TASKS={
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+            "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+        }
+    )
+    def test_in_production_the_worker_prerenders_not_the_approving_request(
+        self, client, rep, library, taxonomy, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        """Production queues the pre-render in the database; ``db_worker`` renders it."""
+        from django_tasks_db.management.commands import db_worker
+        from django_tasks_db.models import DBTaskResult
+
+        # The worker tidies connections between tasks; inside the test's transaction
+        # that would close the test's own connection (the real worker runs outside one).
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+        with django_capture_on_commit_callbacks(execute=True):
+            page = make_asset(
+                library, "Valve clinic one-pager", taxonomy=taxonomy, code="CARD-OP-2026-0051"
+            )
+        key = ItemDocument(page.specific, user=rep).key()
+        queued = DBTaskResult.objects.all()
+        # Published, then stamped: both ask for it; the second run finds it cached.
+        assert {(task.task_path, tuple(task.args_kwargs["args"])) for task in queued} == {
+            ("assets.tasks.prerender_item_pdf", (page.pk,))
+        }
+        assert pdf.cached_pdf(key) is None  # nothing rendered in the request
+
+        call_command(
+            "db_worker", "--backend", "background", "--batch", "--no-startup-delay", "--no-reload"
+        )
+        assert {task.status for task in queued.all()} == {"SUCCESSFUL"}
+        text = pdf_text(pdf.cached_pdf(key))
+        assert "Valve clinic one-pager" in text and "CARD-OP-2026-0051 v1" in text
 
     def test_talk_tracks_are_prerendered_as_reps_see_them(
         self, client, rep, library, taxonomy, caplog, django_capture_on_commit_callbacks
