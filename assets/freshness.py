@@ -30,6 +30,7 @@ from wagtail.signals import post_page_move
 from assets.models import LibraryVersion, Objection
 from cms import roles
 from cms.models import ApprovedMessage, JourneyStage, Segment, ServiceLine
+from glossary.models import GlossaryTerm
 
 CACHE_PREFIX = "library"
 
@@ -79,14 +80,9 @@ WATCHED = (
     JourneyStage,
     Segment,
     ApprovedMessage,
+    GlossaryTerm,
     Objection,  # talk-track PDFs print their linked objections' approved responses
 )
-
-
-def _watched(instance):
-    from glossary.models import GlossaryTerm
-
-    return isinstance(instance, (*WATCHED, GlossaryTerm))
 
 
 # What saving a draft revision writes on the live row (Wagtail's ``save_revision``,
@@ -106,7 +102,7 @@ DRAFT_BOOKKEEPING = frozenset(
 
 
 def _changed(sender, instance=None, update_fields=None, created=False, **kwargs):
-    if instance is None or not _watched(instance):
+    if instance is None or not isinstance(instance, WATCHED):
         return
     if update_fields and set(update_fields) <= DRAFT_BOOKKEEPING:
         return

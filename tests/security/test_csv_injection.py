@@ -4,7 +4,6 @@ A rep's objection wording ends up in marketing's CSV exports; opened in Excel or
 Google Sheets, a cell starting with ``=``, ``+``, ``-`` or ``@`` would run as a formula.
 """
 
-import csv
 import io
 
 import pytest
@@ -13,6 +12,7 @@ from openpyxl import load_workbook
 from assets.models import Objection
 from assets.services import ensure_library
 from cms.exports import neutralise
+from tests.assets.test_reports import csv_rows
 from tests.cms.factories import JourneyStageFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,6 @@ PAYLOADS = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
 ]
-
-
-def csv_rows(response):
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 @pytest.fixture

@@ -79,17 +79,6 @@ def outage(db, tmp_path):
     outage.end()
 
 
-@pytest.fixture
-def item(home_page):
-    library = make_library(home_page)
-    taxonomy = (
-        ServiceLineFactory(slug="cardiology", name="Cardiology", code="CARD"),
-        JourneyStageFactory(slug="evaluation", name="Evaluation", order=3),
-        SegmentFactory(slug="referring-physician", name="Referring physician"),
-    )
-    return make_asset(library, "Cardiac rehab one-pager", taxonomy=taxonomy, code="CARD-OP-2026-1")
-
-
 def assert_unavailable_page(response):
     assert response.status_code == 503
     assert response["Retry-After"] == str(cms_views.RETRY_AFTER)
@@ -102,7 +91,9 @@ def assert_unavailable_page(response):
 
 
 class TestDatabaseDown:
-    def test_signed_in_rep_gets_the_503_page_everywhere(self, outage, item, rep, settings, caplog):
+    def test_signed_in_rep_gets_the_503_page_everywhere(
+        self, outage, one_pager, rep, settings, caplog
+    ):
         settings.DEBUG = False
         client = Client(raise_request_exception=False)
         client.force_login(rep)
@@ -110,8 +101,8 @@ class TestDatabaseDown:
             "home": "/",
             "library": "/library/",
             "filtered library": "/library/?service_line=cardiology",
-            "item": item.url,
-            "item PDF": item.get_pdf_url(),
+            "item": one_pager.url,
+            "item PDF": one_pager.get_pdf_url(),
             "login": "/accounts/login/",
             "API": "/api/v1/library/",
         }
