@@ -24,4 +24,3 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="concord-roles")
-        from cms import security  # noqa: F401 - connects the login-throttle signal receivers

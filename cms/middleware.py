@@ -1,12 +1,8 @@
-"""Production middleware: login throttling and a content security policy.
+"""Concord's own middleware.
 
-Both are listed in ``cms/settings/production.py`` (see docs/security.md).
+``ContentSecurityPolicyMiddleware`` is listed in ``cms/settings/production.py`` (see
+docs/security.md). Sign-in throttling is django-axes (``cms/logins.py``).
 """
-
-from django.conf import settings
-from django.shortcuts import render
-
-from cms import security
 
 # The public site and the library: no inline script or style, nothing from elsewhere.
 PUBLIC_POLICY = "; ".join(
@@ -42,31 +38,6 @@ ADMIN_POLICY = "; ".join(
         "frame-ancestors 'self'",
     ]
 )
-
-
-def login_paths():
-    return set(getattr(settings, "LOGIN_THROTTLE_PATHS", ("/accounts/login/", "/admin/login/")))
-
-
-class LoginThrottleMiddleware:
-    """Answer 429 to sign-in attempts for a (username, IP) with too many recent failures.
-
-    Failures are counted by ``cms.security`` from Django's ``user_login_failed`` signal,
-    so every form that authenticates (the site's and the admin's) counts.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method == "POST" and request.path in login_paths():
-            username = request.POST.get("username", "")
-            if security.login_blocked(username=username, ip=security.client_ip(request)):
-                _limit, window = security.throttle_settings()
-                response = render(request, "429.html", {"minutes": window // 60}, status=429)
-                response["Retry-After"] = str(window)
-                return response
-        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

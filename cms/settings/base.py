@@ -5,6 +5,7 @@ environment variables (see docs/runbook.md for the full list).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",  # sign-in throttling (cms/logins.py, docs/security.md)
 ]
 
 MIDDLEWARE = [
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -113,6 +117,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username + address before any password is
+# checked, for every login form (site, admin, Wagtail's /_util/login/).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/library/"
@@ -194,6 +204,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},  # failures and lockouts; not every start-up
     },
 }
 
@@ -239,3 +250,34 @@ CONCORD_INTERNAL_REVIEW_GROUP = os.environ.get("CONCORD_INTERNAL_REVIEW_GROUP", 
 # The rep library keeps rendered result pages this many seconds (0: not at all); keys
 # move on with every change reps could see, so this only bounds memory use.
 CONCORD_LIBRARY_CACHE_SECONDS = int(os.environ.get("CONCORD_LIBRARY_CACHE_SECONDS", "3600"))
+
+# Sign-in throttling: django-axes (docs/security.md "Sign-in throttling"). Counts
+# failed sign-ins per normalised username + client address in the database (no
+# Redis needed, survives restarts, shared by every worker); the AXES_FAILURE_LIMIT-th
+# failure within the cool-off locks that pair out until AXES_COOLOFF_TIME has passed
+# since it. A successful sign-in clears the count.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "cms.logins.lockout_username"
+AXES_LOCKOUT_CALLABLE = "cms.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out don't push the end of the lockout further away: the page
+# can say how long to wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins aren't logged by axes
+# The client's address. Behind proxies that append to X-Forwarded-For, set
+# TRUSTED_PROXY_COUNT to how many there are (usually 1): the address that many entries
+# from the right of X-Forwarded-For is the client's; entries further left are the
+# client's own and are ignored. 0 (the default) uses REMOTE_ADDR only.
+# (python-ipware counts the proxies *listed* in the header, one fewer than in front.)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    IPWARE_STRICT = False  # more entries than proxies: the extra ones are the client's
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)

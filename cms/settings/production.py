@@ -30,18 +30,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
-# Login throttling and a content security policy (cms/middleware.py, docs/security.md).
-# Behind a proxy that appends the client's address to X-Forwarded-For, set
-# TRUSTED_PROXY_COUNT to the number of such proxies so throttling sees the client.
+# A content security policy (cms/middleware.py, docs/security.md). Sign-in throttling
+# (django-axes) is in base.py: every environment has it. Behind a proxy, set
+# TRUSTED_PROXY_COUNT so it sees the client's address.
 MIDDLEWARE = [  # noqa: F405
     *MIDDLEWARE[:1],  # noqa: F405
     "cms.middleware.ContentSecurityPolicyMiddleware",
     *MIDDLEWARE[1:],  # noqa: F405
-    "cms.middleware.LoginThrottleMiddleware",
 ]
-LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
-LOGIN_THROTTLE_WINDOW = 15 * 60
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # PDF pre-rendering runs in `manage.py db_worker`, not in the approving reviewer's
 # request (docs/deployment.md). TASKS_BACKEND=immediate keeps it in-request.

@@ -5,12 +5,18 @@ import os
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 import pytest
 
 from cms.models import HomePage, JourneyStage, Segment, ServiceLine, User
 
 pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def sign_in_request():
+    """Sign-in throttling (django-axes) needs the request it counts failures for."""
+    return RequestFactory().post("/accounts/login/")
 
 
 def row_counts():
@@ -55,8 +61,8 @@ def test_seed_demo_loads_the_organisation_and_is_idempotent():
         ("compliance", "Compliance reviewers"),
         ("rep", "Sales reps"),
     ]:
-        user = authenticate(username=username, password="another-secret")
+        user = authenticate(sign_in_request(), username=username, password="another-secret")
         assert user is not None, username
         assert user.groups.filter(name=group).exists()
     assert User.objects.get(username="admin").is_superuser
-    assert authenticate(username="rep", password="concord-demo") is None
+    assert authenticate(sign_in_request(), username="rep", password="concord-demo") is None
