@@ -24,3 +24,25 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="concord-roles")
+        _connect_file_rules()
+
+
+def _connect_file_rules():
+    """The file rules of ``cms.files`` (docs/security.md, "Files"): a document or image
+    that approved content uses can't be replaced or moved, even by a script; every
+    reviewable page type's form checks that its files fit its audience."""
+    from django.db.models.signals import pre_save
+
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    from cms.files import refuse_locked_file_change
+    from cms.forms import use_reviewable_page_form
+
+    for model in (get_document_model(), get_image_model()):
+        pre_save.connect(
+            refuse_locked_file_change,
+            sender=model,
+            dispatch_uid=f"concord-file-lock-{model._meta.label_lower}",
+        )
+    use_reviewable_page_form()

@@ -3,6 +3,7 @@ from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from wagtail import hooks
 from wagtail.admin.ui.tables import UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
@@ -107,3 +108,30 @@ class ApprovedMessageViewSet(SnippetViewSet):
 
 register_snippet(TaxonomyGroup)
 register_snippet(ApprovedMessageViewSet)
+
+
+# Files approved content uses stay where they were approved ----------------------------
+
+
+@hooks.register("before_bulk_action")
+def refuse_moving_locked_files(request, action_type, objects, action_class_instance):
+    """Wagtail's bulk "add to collection" moves documents and images with a queryset
+    ``update()`` (no ``pre_save``): refuse it whole when any of them is locked."""
+    from cms.files import MOVE, file_kind, locked_file_message, locking_uses
+
+    if action_type != "add_to_collection":
+        return None
+    target = action_class_instance.cleaned_form.cleaned_data.get("collection")
+    refusals = []
+    for obj in objects:
+        if file_kind(obj) is None or (target is not None and obj.collection_id == target.pk):
+            continue
+        uses = locking_uses(obj)
+        if uses:
+            refusals.append(locked_file_message(obj, uses, change=MOVE))
+    if not refusals:
+        return None
+    for refusal in refusals:
+        messages.error(request, refusal)
+    messages.error(request, "Nothing was moved.")
+    return redirect(action_class_instance.next_url)

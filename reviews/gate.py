@@ -1,11 +1,16 @@
 """What the terminology gate checks, and the comment it sends back.
 
-Two checks, both on the submitted revision (not the live row):
+Three checks, all on the submitted revision (not the live row):
 
 1. glossary: ``glossary.services.check_object(obj)`` finds disallowed variants of
    approved glossary terms, each with where it is and what to say instead;
 2. approved messages: content may not use an approved message that has been withdrawn
-   or has expired (see "Cascade" in ``docs/reviews.md``).
+   or has expired (see "Cascade" in ``docs/reviews.md``);
+3. files: the documents and images it uses must fit its audience
+   (``cms.files.file_privacy_problems``: internal material only restricted files,
+   external and public material only unrestricted ones). The admin forms refuse such a
+   save already; this catches a revision saved any other way, and a file whose
+   collection changed since.
 """
 
 import logging
@@ -14,6 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from wagtail.models import ReferenceIndex
+
+from cms.files import file_privacy_problems
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +94,7 @@ def gate_decision(obj):
         logger.exception("Terminology gate failed on %r", obj)
         return False, CHECK_FAILED
     problems += withdrawn_message_problems(obj)
+    problems += file_privacy_problems(obj)
     if not problems:
         return True, PASSED
     count = len(problems)

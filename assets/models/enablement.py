@@ -4,7 +4,6 @@ guides, pitch decks and checklists."""
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.routable_page.models import path
 from wagtail.fields import StreamField
@@ -13,39 +12,21 @@ from wagtail.search import index
 
 from modelcluster.fields import ParentalKey
 
-from assets.models.library import ASSET_KINDS, Audience, Kind, LibraryItemPage
+from assets.models.library import ASSET_KINDS, Kind, LibraryItemPage
 from assets.panels import ApprovalStampPanel
 from cms.blocks import ContentStreamBlock
+from cms.forms import ReviewablePageForm
 from glossary.panels import TerminologyPanel
 
 
-class EnablementAssetForm(WagtailAdminPageForm):
-    """Only asset kinds are offered, and internal files must sit in a restricted collection."""
+class EnablementAssetForm(ReviewablePageForm):
+    """Only asset kinds are offered. Files must fit the audience (``ReviewablePageForm``):
+    internal material only uses restricted files, external and public material none."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "kind" in self.fields:
             self.fields["kind"].choices = ASSET_KINDS
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if cleaned_data.get("audience") != Audience.INTERNAL:
-            return cleaned_data
-        formset = self.formsets.get("attachments")
-        if formset is None or not formset.is_valid():
-            return cleaned_data
-        for form in formset.forms:
-            document = form.cleaned_data.get("document")
-            if document is None or form.cleaned_data.get("DELETE"):
-                continue
-            if not document.collection.get_view_restrictions().exists():
-                message = (
-                    f"“{document.title}” is in a public collection. Internal material must "
-                    "be in a restricted collection such as “Internal sales material”."
-                )
-                form.add_error("document", message)
-                self.add_error(None, message)
-        return cleaned_data
 
 
 class EnablementAssetPage(LibraryItemPage):

@@ -2,7 +2,6 @@
 
 from django.db import models
 
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
@@ -13,10 +12,11 @@ from modelcluster.fields import ParentalKey
 from assets.blocks import DiscoveryStreamBlock, KeyMessageStreamBlock
 from assets.models.library import Audience, Kind, LibraryItemPage
 from assets.panels import ApprovalStampPanel
+from cms.forms import ReviewablePageForm
 from glossary.panels import TerminologyPanel
 
 
-class TalkTrackForm(WagtailAdminPageForm):
+class TalkTrackForm(ReviewablePageForm):
     """A talk track is for exactly one service line, one stage and one segment."""
 
     def clean(self):

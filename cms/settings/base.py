@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # 400, not 500, for NUL bytes and form data no browser sends (cms/middleware.py).
+    "cms.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "assets.pdf_fast.CachedPdfMiddleware",  # cached item PDFs: docs/pdfs.md
@@ -221,8 +223,10 @@ WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
-# Also checks that a file's first bytes match its extension (cms/security.py).
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.security.DocumentForm"
+# Also checks that a file's first bytes match its extension (cms/security.py), and
+# refuses to replace or move a file approved content uses (cms/file_forms.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.file_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.file_forms.ImageForm"
 # Never "direct": documents of restricted collections must go through Wagtail's checks.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
