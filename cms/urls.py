@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assets import api as assets_api
-from cms import views
+from cms import media, views
 
 # Any unhandled error: a 503 page when the database is down, the 500 page otherwise.
 handler500 = "cms.views.server_error"
@@ -30,10 +30,13 @@ urlpatterns = [
     path("api/v1/library/", assets_api.library, name="library_api"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Image files, with their collection's privacy, in every environment (never Django's
+# static() view or a proxy alias of MEDIA_ROOT: those would serve restricted documents
+# and internal images to anyone). Documents are served by /documents/ only.
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns += [
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="concord_media")
+    ]
 
 # Wagtail's page serving comes last: it matches everything. Its pattern only takes
 # paths of slash-ended words, so the library's call pack (/library/pack.pdf) gets its

@@ -229,6 +229,15 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.file_forms.DocumentForm"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.file_forms.ImageForm"
 # Never "direct": documents of restricted collections must go through Wagtail's checks.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Media: /media/ answers image files only, after their collection's privacy check
+# (cms/media.py, in every environment); documents only come from /documents/. After the
+# check the bytes are sent by Django, or handed to the proxy: MEDIA_OFFLOAD
+# "x-accel-redirect" (nginx, internal location MEDIA_ACCEL_PREFIX), "x-sendfile"
+# (Apache), "redirect" (object storage's signed URLs). See docs/deployment.md "Media".
+SENDFILE_BACKEND = "cms.media"  # Wagtail's document downloads are offloaded the same way
+CONCORD_MEDIA_OFFLOAD = os.environ.get("MEDIA_OFFLOAD", "")
+CONCORD_MEDIA_ACCEL_PREFIX = os.environ.get("MEDIA_ACCEL_PREFIX", "/_protected_media/")
+CONCORD_MEDIA_MAX_AGE = int(os.environ.get("MEDIA_MAX_AGE", "3600"))
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024

@@ -112,6 +112,11 @@ ROWS = [
     row("wagtail_serve", lambda w: w.draft_asset.url, NOT_FOUND),
     row("library_pack_pdf", lambda w: f"{w.library.url}pack.pdf?{PACK}", *LIBRARY),
     row("wagtaildocs_serve", lambda w: w.internal_document.url, *LIBRARY),
+    # Media: images with their collection's privacy; document files never (issue 12).
+    row("concord_media", lambda w: w.public_image.file.url, OK),
+    row("concord_media", lambda w: w.internal_image.file.url, *LIBRARY),
+    row("concord_media", lambda w: w.internal_rendition.url, *LIBRARY),
+    row("concord_media", lambda w: f"/media/{w.internal_document.file.name}", NOT_FOUND),
     row(
         "wagtaildocs_authenticate_with_password",
         url("wagtaildocs_authenticate_with_password", "collection_restriction.pk"),
@@ -218,7 +223,9 @@ def outcome(response):
 
 @pytest.fixture
 def matrix_world(world, marketer, reviewer, rep, admin_user):
-    from wagtail.models import CollectionViewRestriction, PageViewRestriction
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
     from tests.assets.factories import EnablementAssetFactory, ObjectionFactory
     from tests.glossary.factories import GlossaryTermFactory
@@ -229,6 +236,18 @@ def matrix_world(world, marketer, reviewer, rep, admin_user):
         collection=world.internal_document.collection
     )
     world.draft_asset = EnablementAssetFactory(title="Draft asset nobody approved")
+    Image = get_image_model()
+    world.public_image = Image.objects.create(
+        title="Rehab gym",
+        file=get_test_image_file(filename="gym.png"),
+        collection=Collection.get_first_root_node(),
+    )
+    world.internal_image = Image.objects.create(
+        title="Margin chart",
+        file=get_test_image_file(filename="margins.png"),
+        collection=world.internal_document.collection,
+    )
+    world.internal_rendition = world.internal_image.get_rendition("width-100")
 
     world.submitted_message = draft_message(author=marketer, title="Submitted message")
     submit(world.submitted_message, user=marketer)
