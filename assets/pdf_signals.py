@@ -3,14 +3,14 @@
 Cache keys already change with every new revision or approval stamp, so nothing stale
 is ever served; these receivers make the cache *tidy and warm*:
 
-* a library item published, or its approval stamp written: pre-render its PDF in the
-  background (after the transaction commits, when the stamp is there too);
+* a library item published (its approval stamp comes with the approved revision):
+  pre-render its PDF in the background, after the transaction commits;
 * anything withdrawn (unpublished, expired, deleted) or republished: drop the cached
   PDFs that contain it, so bytes of withdrawn material don't linger.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from wagtail.signals import page_published, page_unpublished, published, unpublished
@@ -39,13 +39,6 @@ def _prerender_after_commit(page):
 def item_published(sender, instance, **kwargs):
     if _is_library_item(instance):
         pdf.drop_dependents(instance)
-        _prerender_after_commit(instance)
-
-
-@receiver(post_save, dispatch_uid="assets-pdf-stamped")
-def item_stamped(sender, instance, update_fields=None, **kwargs):
-    """``reviews`` stamps approval fields on the live row after publishing."""
-    if _is_library_item(instance) and update_fields and "approval_code" in update_fields:
         _prerender_after_commit(instance)
 
 

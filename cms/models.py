@@ -228,6 +228,12 @@ class ApprovalStampMixin(models.Model):
     approval_kind_code = "GEN"
     # How long an approval lasts unless the review rules say otherwise (months).
     default_review_months = 12
+    # A copy (pages) is a new draft: it never inherits the original's approval, in its
+    # row or in its copied revisions.
+    exclude_fields_in_copy = ["approval_code", "approval_version", "approved_at", "review_by"]
+    # Fields that change without changing what was approved (running totals, lifecycle
+    # bookkeeping kept by services): the approval fingerprint leaves them out.
+    not_content_fields = ()
 
     approval_code = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
     approval_version = models.PositiveIntegerField(default=0, editable=False)

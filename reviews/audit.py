@@ -25,6 +25,7 @@ AUDITED_ACTIONS = {
     "wagtail.workflow.approve": Action.APPROVE,
     "wagtail.workflow.reject": Action.REJECT,
     "wagtail.workflow.cancel": Action.CANCEL,
+    "reviews.reroute": Action.CANCEL,
     "reviews.vote": Action.VOTE,
     "wagtail.publish": Action.PUBLISH,
     "reviews.approval": Action.RECORD,

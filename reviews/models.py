@@ -412,7 +412,21 @@ class ApprovalRecord(models.Model):
     checklist = models.JSONField(default=dict, blank=True)
     approved_at = models.DateTimeField()
     review_by = models.DateField(db_index=True)
-    is_current = models.BooleanField(default=True)
+    is_current = models.BooleanField(
+        default=True,
+        help_text="Whether this approval is the one live now. A scheduled approval becomes "
+        "current when its revision goes live.",
+    )
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the approved content and the files it uses (reviews.fingerprint).",
+    )
+    files = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The documents and images approved with it: [kind, id, collection, sha1].",
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.CharField(max_length=255, blank=True)
 

@@ -11,11 +11,10 @@ The rule holds for everyone, whatever their groups: a person who is both a marke
 a reviewer can review other people's work, never their own.
 """
 
-import json
-import re
-
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import Revision
+
+from reviews.fingerprint import same_content
 
 SUBMIT_ACTIONS = ("wagtail.workflow.start", "wagtail.workflow.resume")
 
@@ -33,73 +32,6 @@ def last_approved_at(obj):
     if record is None:
         return None
     return record.revision.created_at if record.revision else record.approved_at
-
-
-# Revision fields that change without anyone changing the content: bookkeeping,
-# publishing state, tree position, locks, comments and the approval stamp itself.
-NOT_CONTENT = frozenset(
-    {
-        "pk",
-        "latest_revision",
-        "latest_revision_created_at",
-        "has_unpublished_changes",
-        "live",
-        "live_revision",
-        "first_published_at",
-        "last_published_at",
-        "expired",
-        "locked",
-        "locked_at",
-        "locked_by",
-        "path",
-        "depth",
-        "numchild",
-        "url_path",
-        "draft_title",
-        "wagtail_admin_comments",
-        "approval_code",
-        "approval_version",
-        "approved_at",
-        "review_by",
-    }
-)
-
-
-# Draftail keys every rich-text block it saves; content written elsewhere (an import,
-# the demo, a script) has none until someone opens it in the editor.
-_BLOCK_KEY = re.compile(r'\s+data-block-key="[^"]*"')
-
-
-def _normalised(value):
-    """``value`` without editor bookkeeping: rich-text block keys, stream block ids."""
-    if isinstance(value, str):
-        if value.startswith("[{"):
-            try:
-                return _normalised(json.loads(value))
-            except ValueError:
-                pass
-        return _BLOCK_KEY.sub("", value)
-    if isinstance(value, list):
-        return [_normalised(item) for item in value]
-    if isinstance(value, dict):
-        is_stream_block = "type" in value and "value" in value
-        return {
-            key: _normalised(item)
-            for key, item in value.items()
-            if not (is_stream_block and key == "id")
-        }
-    return value
-
-
-def content_of(revision):
-    """What a revision says, without the fields that change on every save."""
-    return {
-        key: _normalised(value) for key, value in revision.content.items() if key not in NOT_CONTENT
-    }
-
-
-def same_content(first, second):
-    return content_of(first) == content_of(second)
 
 
 def editors(*, obj, since):

@@ -27,7 +27,6 @@ from reviews.routing import route_for
 logger = logging.getLogger(__name__)
 
 GENERIC_CODE = "GEN"
-STAMP_FIELDS = ("approval_code", "approval_version", "approved_at", "review_by")
 
 # Why the object being unpublished right now is withdrawn (read by reviews.signals).
 _withdrawal = contextvars.ContextVar("concord_withdrawal", default=None)
@@ -79,7 +78,7 @@ def follow_unchanged_revisions(*, task_state):
     has the same content as the one under review, the steps already passed and this
     step are carried over to it, so the approval applies to (and publishes) the latest.
     """
-    from reviews.rules import same_content
+    from reviews.fingerprint import same_content
 
     obj = specific(task_state.revision.content_object)
     latest = obj.get_latest_revision()
@@ -165,15 +164,24 @@ def _live_instance(obj):
 
 @transaction.atomic
 def approval_record(*, obj, revision, approvers, workflow_state=None, approved_at=None, user=None):
-    """Record that ``revision`` of ``obj`` was approved, and stamp the live object.
+    """Record that ``revision`` of ``obj`` was approved, and stamp the revision.
 
     The first approval of an object takes the next code for its service line, kind and
-    year; each re-approval keeps the code and adds one to the version. The stamp
-    (``approval_code``, ``approval_version``, ``approved_at``, ``review_by``) is written
-    on the live row *and* into ``revision``'s content, so the published revision and
-    what reps see agree. Returns the new :class:`ApprovalRecord`.
+    year; each re-approval keeps the code and adds one to the version. Code, kind,
+    audience and review period come from the approved revision itself. The record holds
+    the revision's fingerprint (``reviews.fingerprint``): its content and the files it
+    uses. The stamp (``approval_code``, ``approval_version``, ``approved_at``,
+    ``review_by``) is written into the revision's content, so publishing the revision —
+    now, or later by ``publish_scheduled`` — brings the stamp with it, and a live row
+    never carries a stamp for content it doesn't hold.
+
+    The record starts *not current*: it becomes the current one when its revision goes
+    live (:func:`approval_went_live`). Returns the new :class:`ApprovalRecord`.
     """
+    from reviews.fingerprint import files_of, fingerprint
+
     obj = specific(obj)
+    approved = specific(revision.as_object()) if revision is not None else obj
     approved_at = approved_at or timezone.now()
     approvers = [approver for approver in approvers if approver is not None]
     base_content_type = obj.get_base_content_type()
@@ -184,9 +192,11 @@ def approval_record(*, obj, revision, approvers, workflow_state=None, approved_a
         .first()
     )
     service_line = (
-        obj.get_approval_service_line() if hasattr(obj, "get_approval_service_line") else None
+        approved.get_approval_service_line()
+        if hasattr(approved, "get_approval_service_line")
+        else None
     )
-    kind = getattr(obj, "approval_kind_code", GENERIC_CODE) or GENERIC_CODE
+    kind = getattr(approved, "approval_kind_code", GENERIC_CODE) or GENERIC_CODE
     if previous is not None:
         code_parts = {
             "service_line_code": previous.service_line_code,
@@ -195,7 +205,6 @@ def approval_record(*, obj, revision, approvers, workflow_state=None, approved_a
             "sequence": previous.sequence,
         }
         version = previous.version + 1
-        ApprovalRecord.objects.filter(pk=previous.pk).update(is_current=False)
     else:
         key = {
             "service_line_code": (service_line.code if service_line else "") or GENERIC_CODE,
@@ -204,49 +213,40 @@ def approval_record(*, obj, revision, approvers, workflow_state=None, approved_a
         }
         code_parts = {**key, "sequence": next_sequence(**key)}
         version = 1
-    review_by = add_months(timezone.localtime(approved_at).date(), review_months_for(obj))
+    review_by = add_months(timezone.localtime(approved_at).date(), review_months_for(approved))
     record = ApprovalRecord.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         base_content_type=base_content_type,
         object_id=str(obj.pk),
-        object_label=str(obj)[:255],
+        object_label=str(approved)[:255],
         revision=revision,
         workflow_state=workflow_state,
         service_line=service_line,
         code=format_code(**code_parts),
         version=version,
-        audience=obj.get_review_audience() if hasattr(obj, "get_review_audience") else "",
+        audience=(
+            approved.get_review_audience() if hasattr(approved, "get_review_audience") else ""
+        ),
         checklist=_checklists(workflow_state, revision),
         approved_at=approved_at,
         review_by=review_by,
+        is_current=False,
+        fingerprint=fingerprint(revision) if revision is not None else "",
+        files=files_of(approved),
         **code_parts,
     )
     record.approvers.set(approvers)
 
-    if is_reviewable(obj):
-        stamp = {
-            "approval_code": record.code,
-            "approval_version": record.version,
-            "approved_at": record.approved_at,
-            "review_by": record.review_by,
-        }
-        live = _live_instance(obj)
-        for name, value in stamp.items():
-            setattr(live, name, value)
-        if isinstance(live, Page):
-            live.save(update_fields=list(STAMP_FIELDS), clean=False)
-        else:
-            live.save(update_fields=list(STAMP_FIELDS))
-        if revision is not None:
-            revision.content.update(
-                {
-                    **stamp,
-                    "approved_at": record.approved_at.isoformat(),
-                    "review_by": record.review_by.isoformat(),
-                }
-            )
-            revision.save(update_fields=["content"])
-        obj = live
+    if is_reviewable(obj) and revision is not None:
+        revision.content.update(
+            {
+                "approval_code": record.code,
+                "approval_version": record.version,
+                "approved_at": record.approved_at.isoformat(),
+                "review_by": record.review_by.isoformat(),
+            }
+        )
+        revision.save(update_fields=["content"])
 
     log(
         instance=obj,
@@ -259,8 +259,42 @@ def approval_record(*, obj, revision, approvers, workflow_state=None, approved_a
             "label": record.label,
             "review_by": record.review_by.isoformat(),
             "approvers": [str(approver) for approver in approvers],
+            "scheduled": bool(revision is not None and revision.approved_go_live_at),
         },
     )
+    return record
+
+
+def approval_for_live(obj):
+    """The approval record behind what ``obj``'s row holds live, or ``None``.
+
+    That is the record of this very object for its live revision, not withdrawn.
+    """
+    live_revision_id = getattr(obj, "live_revision_id", None)
+    if live_revision_id is None:
+        return None
+    return (
+        ApprovalRecord.objects.for_object(obj)
+        .filter(revision_id=live_revision_id, withdrawn_at=None)
+        .order_by("-version")
+        .first()
+    )
+
+
+def approval_went_live(*, obj, revision):
+    """``revision`` of ``obj`` was just published: its approval becomes the current one."""
+    record = (
+        ApprovalRecord.objects.for_object(obj)
+        .filter(revision=revision, withdrawn_at=None)
+        .order_by("-version")
+        .first()
+    )
+    if record is None or record.is_current:
+        return record
+    with transaction.atomic():
+        ApprovalRecord.objects.for_object(obj).filter(is_current=True).update(is_current=False)
+        ApprovalRecord.objects.filter(pk=record.pk).update(is_current=True)
+    record.is_current = True
     return record
 
 
@@ -289,12 +323,26 @@ def approvers_for(*, workflow_state, revision):
     return people
 
 
-def workflow_finished(*, workflow_state, user=None):
-    """The finish action: publish the approved revision and record the approval.
+@transaction.atomic
+def approve_and_publish(*, obj, revision, approvers, workflow_state=None, user=None):
+    """Record the approval of ``revision``, then publish it (or schedule it).
 
-    Publishing skips the permission check on purpose: no role may publish, the
-    approval is the permission. A workflow that approved nothing by a person (a
-    misconfigured workflow with only automatic tasks) publishes nothing.
+    Publishing skips the permission check on purpose: no role may publish, the approval
+    is the permission. The record comes first, so the "live only if approved" rule
+    (``reviews.integrity``) sees it when the row goes live.
+    """
+    record = approval_record(
+        obj=obj, revision=revision, approvers=approvers, workflow_state=workflow_state, user=user
+    )
+    revision.publish(user=user, skip_permission_checks=True)
+    return record
+
+
+def workflow_finished(*, workflow_state, user=None):
+    """The finish action: record the approval and publish the approved revision.
+
+    A workflow that approved nothing by a person (a misconfigured workflow with only
+    automatic tasks) publishes nothing.
     """
     task_state = workflow_state.current_task_state
     revision = task_state.revision if task_state else workflow_state.content_object.latest_revision
@@ -312,14 +360,8 @@ def workflow_finished(*, workflow_state, user=None):
             data={"reason": "Not published: the workflow has no human approval step."},
         )
         return None
-    revision.publish(user=user, skip_permission_checks=True)
-    # The code, kind and review period come from what was just published.
-    return approval_record(
-        obj=_live_instance(obj),
-        revision=revision,
-        approvers=approvers,
-        workflow_state=workflow_state,
-        user=user,
+    return approve_and_publish(
+        obj=obj, revision=revision, approvers=approvers, workflow_state=workflow_state, user=user
     )
 
 
@@ -437,6 +479,36 @@ def expire_content(*, today=None):
         if withdraw(obj=obj, reason=reason, expired=True):
             expired.append(obj)
     return expired
+
+
+def live_but_unapproved():
+    """``[(obj, problem)]``: live rows that don't match an approval (``reviews.integrity``).
+
+    The save-time rule keeps every path from making such a row; this finds rows made
+    before it, or written to the database behind Django's back.
+    """
+    from reviews.integrity import live_problem
+
+    found = []
+    for model in reviewable_roots():
+        if not issubclass(model, DraftStateMixin):
+            continue
+        for obj in model._default_manager.filter(live=True).order_by("pk"):
+            obj = specific(obj)
+            problem = live_problem(obj)
+            if problem:
+                found.append((obj, problem))
+    return found
+
+
+def withdraw_unapproved():
+    """Withdraw every live row that doesn't match an approval. Returns what was withdrawn."""
+    withdrawn = []
+    for obj, problem in live_but_unapproved():
+        reason = f"What is live doesn't match an approval: {problem}"
+        if withdraw(obj=obj, reason=reason):
+            withdrawn.append(obj)
+    return withdrawn
 
 
 # Default workflows ------------------------------------------------------------------

@@ -46,6 +46,13 @@ def register_review_log_actions(actions):
             data = log_entry.data
             return f"Approval recorded: {data.get('label')}, review by {data.get('review_by')}"
 
+    @actions.register_action("reviews.reroute")
+    class RerouteFormatter(LogFormatter):
+        label = "Review: re-routed"
+
+        def format_message(self, log_entry):
+            return f"Review re-routed: {log_entry.data.get('reason', '')}"
+
     @actions.register_action("reviews.withdraw")
     class WithdrawFormatter(LogFormatter):
         label = "Review: withdrawn"

@@ -132,6 +132,8 @@ class Objection(
     # Kept from the current row when a revision is published (see module docstring).
     TALLY_FIELDS = ("times_heard", "first_heard_at", "last_heard_at", "logged_by_id")
     TALLY_FIELDS += ("duplicate_of_id",)
+    # Counts and the lifecycle status are kept by services, not approved as wording.
+    not_content_fields = (*TALLY_FIELDS, "status")
 
     panels = [
         FieldPanel("verbatim"),

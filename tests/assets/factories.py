@@ -2,7 +2,8 @@
 
 Pages are created as drafts (``live=False``) under the library. ``approved=True``
 publishes them and stamps them as the review workflow would (tests only: the real
-stamp is written by ``reviews``); ``published=True`` publishes without a stamp.
+stamp is written by ``reviews``); ``published=True`` makes them live without any
+approval, as old or tampered data would be (``publish_unapproved``).
 """
 
 import datetime
@@ -52,7 +53,23 @@ def stamp(obj, *, review_by=None, code=None, version=1):
 
 
 def publish(obj):
-    obj.save_revision().publish()
+    """Approve and publish ``obj`` through the real approval service (see ``approve_now``)."""
+    from tests.reviews.factories import approve_now
+
+    approve_now(obj)
+    return obj
+
+
+def publish_unapproved(obj):
+    """Make ``obj`` live *without* an approval, as old or tampered data would be.
+
+    The "live means approved" rule stops every save path from doing this, so it is
+    written straight to the database; readers must still never show such rows.
+    """
+    revision = obj.save_revision()
+    type(obj).objects.filter(pk=obj.pk).update(
+        live=True, live_revision=revision, has_unpublished_changes=False
+    )
     obj.refresh_from_db()
     return obj
 
@@ -85,7 +102,7 @@ class _TaxonomyHooks(factory.django.DjangoModelFactory):
     @factory.post_generation
     def published(obj, create, extracted, **kwargs):
         if create and extracted:
-            publish(obj)
+            publish_unapproved(obj)
 
     @factory.post_generation
     def approved(obj, create, extracted, **kwargs):

@@ -15,6 +15,7 @@ from assets.blocks import DiscoveryStreamBlock, KeyMessageStreamBlock
 from cms import blocks
 from tests.assets.factories import stamp
 from tests.cms.factories import ApprovedMessageFactory
+from tests.reviews.factories import approve_now
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,7 @@ def message(db):
         kind="claim",
         source="Scheduling data, Q3 2026",
     )
-    message.save_revision().publish()
-    message.refresh_from_db()
+    approve_now(message)
     return stamp(message)
 
 
@@ -90,7 +90,7 @@ def test_approved_message_renders_its_current_live_wording(message):
 
     # A new approved wording shows everywhere the message is used, without editing them.
     message.text = "New referrals are seen within 7 business days."
-    message.save_revision().publish()
+    approve_now(message)
     html = render(block, message)
     assert "7 business days" in html and "10 business days" not in html
 

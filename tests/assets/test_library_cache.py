@@ -25,6 +25,7 @@ from reviews.services import withdraw
 from tests.assets.factories import EnablementAssetFactory, publish
 from tests.assets.test_library import titles
 from tests.cms.factories import UserFactory
+from tests.reviews.factories import approve_now
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +172,7 @@ def test_saving_a_draft_keeps_the_cache_and_publishing_it_does_not(rep_client, i
     response = listing(rep_client)
     assert freshness.version() == before
     assert (outcome(response), titles(response)) == ("cached", ["Cardiac rehab one-pager"])
-    item.get_latest_revision().publish()
+    approve_now(item, revision=item.get_latest_revision())
     assert titles(listing(rep_client)) == ["Cardiac rehab one-pager, draft wording"]
 
 

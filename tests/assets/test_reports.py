@@ -11,6 +11,7 @@ import pytest
 from assets.models import Objection, UsageEvent
 from assets.services import objection_log
 from tests.assets.factories import EnablementAssetFactory, ObjectionFactory, TalkTrackFactory
+from tests.reviews.factories import approve_now
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def heard(rep, cardiology, orthopedics, awareness, physician):
         )
     answered = Objection.objects.get()
     answered.approved_response = "Most plans cover it."
-    answered.save_revision().publish()
+    approve_now(answered)
     Objection.objects.filter(pk=answered.pk).update(
         approval_code="CARD-OBJ-2026-0001",
         approval_version=1,

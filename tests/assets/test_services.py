@@ -13,8 +13,9 @@ import pytest
 from assets.models import LibraryIndexPage
 from assets.services import ensure_library
 from cms.models import ServiceLinePage
-from tests.assets.factories import publish, stamp
+from tests.assets.factories import publish, publish_unapproved, stamp
 from tests.cms.factories import ApprovedMessageFactory
+from tests.reviews.factories import approve_now
 
 pytestmark = pytest.mark.django_db
 
@@ -81,10 +82,10 @@ def public_page(home_page, cardiology):
 def test_service_line_page_shows_the_shared_approved_message(client, public_page):
     page, message = public_page
     assert client.get("/heart-care/").status_code == 404  # a draft
-    publish(page)
+    publish_unapproved(page)
     assert client.get("/heart-care/").status_code == 404  # live but not approved
     assert "/heart-care/" not in client.get("/sitemap.xml").content.decode()
-    stamp(page)
+    publish(page)
     response = client.get("/heart-care/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -94,7 +95,7 @@ def test_service_line_page_shows_the_shared_approved_message(client, public_page
 
     # One wording, many uses: a newly approved wording appears without editing the page.
     message.text = "Seen within 7 business days."
-    message.save_revision().publish()
+    approve_now(message)
     assert "Seen within 7 business days." in client.get("/heart-care/").content.decode()
 
 

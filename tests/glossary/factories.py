@@ -19,8 +19,9 @@ _codes = itertools.count(1)
 
 def approve(obj, *, review_by=None):
     """Publish ``obj`` and write the approval stamp the workflow would write."""
-    obj.save_revision().publish()
-    obj.refresh_from_db()
+    from tests.reviews.factories import approve_now
+
+    approve_now(obj)
     lines = obj.get_service_lines()
     prefix = lines[0].code if lines else "GEN"
     obj.approval_code = f"{prefix}-{obj.approval_kind_code}-2026-{next(_codes):04d}"

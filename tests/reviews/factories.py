@@ -113,3 +113,28 @@ def approved_term(*, preferred, variants, author, approver, service_line=None):
     term.refresh_from_db()
     assert term.live and term.approval_code, "the term should be approved"
     return term
+
+
+def approver():
+    """A compliance reviewer who approves test content (created once per test)."""
+    user = UserFactory._meta.model.objects.filter(username="factory-approver").first()
+    return user or UserFactory(username="factory-approver", groups=[roles.COMPLIANCE])
+
+
+def approve_now(obj, *, revision=None, by=None):
+    """Approve and publish ``obj``'s latest state through the real approval service.
+
+    Skips the workflow (for tests about what comes *after* approval), not the record:
+    the approval record, its fingerprint and the stamp are written exactly as the finish
+    action writes them, so the "live means approved" rule holds. Saves a revision of
+    ``obj`` as it stands in memory unless ``revision`` is given.
+    """
+    from reviews.services import approve_and_publish
+
+    if revision is None:
+        revision = (
+            obj.save_revision(clean=False) if hasattr(obj, "get_parent") else (obj.save_revision())
+        )
+    record = approve_and_publish(obj=obj, revision=revision, approvers=[by or approver()])
+    obj.refresh_from_db()
+    return record

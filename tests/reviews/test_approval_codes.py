@@ -151,13 +151,17 @@ def test_two_distinct_approvers_when_the_task_asks_for_two(marketer, reviewer, s
 
 
 def test_approval_record_is_the_service_other_code_can_call(marketer):
-    """``approval_record`` stamps any reviewable object (used by the finish action)."""
+    """``approval_record`` stamps the approved revision; publishing it brings the stamp."""
     message = draft_message(author=marketer)
     revision = message.latest_revision
-    revision.publish()
     record = approval_record(obj=message, revision=revision, approvers=[])
+    assert not record.is_current, "an approval is current only once its revision is live"
+    revision.refresh_from_db()
+    revision.publish()
     message.refresh_from_db()
-    assert message.approval_label == record.label
+    record.refresh_from_db()
+    assert message.live and message.approval_label == record.label
+    assert record.is_current and record.fingerprint
     again = approval_record(obj=message, revision=revision, approvers=[])
     assert (again.code, again.version) == (record.code, 2)
 

@@ -79,8 +79,9 @@ def test_the_export_has_every_review_step_with_who_when_revision_and_comment(
         ("Submitted", str(marketer)),  # resumed at the reviewer's step ...
         ("Approved", str(second_reviewer)),
         ("Approved", "Concord (automatic)"),  # ... and the gate re-checks the final revision
-        ("Published", str(second_reviewer)),
+        # The approval is recorded first; publishing the approved revision follows.
         ("Approval recorded", str(second_reviewer)),
+        ("Published", str(second_reviewer)),
         ("Withdrawn", "Concord (automatic)"),
     ]
     by_action = {row["Action"]: row for row in rows}

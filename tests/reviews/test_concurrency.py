@@ -108,7 +108,7 @@ def test_simultaneous_approvals_of_different_items_get_different_codes():
                 title=f"Race message {number}", text="Seen within five business days."
             )
             message.service_lines.set([line])
-            message.save_revision(user=author).publish()
+            message.save_revision(user=author)
             messages.append(message)
         return [message.pk for message in messages]
 
