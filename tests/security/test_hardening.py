@@ -208,7 +208,7 @@ def test_hostile_usernames_get_a_form_error_not_a_500(rep):
     for username in ("rep\x00", "x" * 100_000, "%00", "' OR 1=1 --", "\u202erep"):
         for path in LOGIN_URLS:
             response = sign_in(client, path, username, "wrong")
-            assert response.status_code in (200, 429), (path, username[:20])
+            assert response.status_code in (200, 400, 429), (path, username[:20])
     for path in LOGIN_URLS:  # not UTF-8 at all
         response = client.post(
             path,
