@@ -21,7 +21,7 @@ from cms.exports import FormulaSafeExportMixin
 from glossary import csv_io, reports
 from glossary.models import GlossaryTerm
 from glossary.selectors import CHANNEL_LABELS, export_rows
-from glossary.services import glossary_import
+from glossary.services import glossary_import_text
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -115,13 +115,14 @@ class GlossaryImportView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         try:
-            rows = csv_io.parse_glossary(form.cleaned_data["file"])
-            result = glossary_import(
-                rows=rows,
+            result = glossary_import_text(
+                text=form.cleaned_data["file"],
                 user=self.request.user,
                 submit=self.can_submit and form.cleaned_data["submit_for_review"],
             )
         except csv_io.GlossaryFileError as error:
+            # Every problem of the file, format and database alike, with line numbers;
+            # nothing was imported.
             return self.render_to_response(
                 self.get_context_data(form=form, import_errors=error.report()), status=400
             )

@@ -13,6 +13,10 @@ A header row, then one term per row, with these columns (see docs/terminology.md
 ``notes``          optional
 
 The first four columns are required in the header, the others may be left out.
+Cells that would start a spreadsheet formula (``=``, ``+``, ``-``, ``@``, their
+fullwidth forms) are written with a leading apostrophe and read back without it
+(``cms.exports``), so an exported file imports back unchanged.
+
 Everything here works without the database, so ``check_terminology --glossary`` can
 use a file on its own; :func:`glossary.services.glossary_import` adds the checks
 that need it (the service line exists, conflicts with approved terms).
@@ -27,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cms.exports import neutralise, restore
 from glossary.terminology import Term
 
 COLUMNS = (
@@ -134,11 +139,16 @@ def row_of_term(term, line: int = 0) -> GlossaryRow:
 
 def read_glossary(path: str | Path) -> list[GlossaryRow]:
     """Parse a glossary file; raise :class:`GlossaryFileError` listing every problem."""
+    return parse_glossary(read_text(path))
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a glossary file on disk (see :func:`decode`)."""
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         raise GlossaryFileError([RowError(0, f"can't read {path}: {error.strerror}")]) from error
-    return parse_glossary(decode(data))
+    return decode(data)
 
 
 def decode(data: bytes) -> str:
@@ -159,6 +169,19 @@ def decode(data: bytes) -> str:
 
 def parse_glossary(text: str) -> list[GlossaryRow]:
     """Parse and validate glossary CSV text; raise :class:`GlossaryFileError` on any error."""
+    rows, errors = read_rows(text)
+    if errors:
+        raise GlossaryFileError(errors)
+    return rows
+
+
+def read_rows(text: str) -> tuple[list[GlossaryRow], list[RowError]]:
+    """The valid rows of glossary CSV text, and the problems of the others.
+
+    Raises :class:`GlossaryFileError` only when the file as a whole can't be read (no
+    header, unknown columns); a bad row is reported and the rest are still read, so an
+    import can report the database-level problems of the good rows at the same time.
+    """
     from glossary.services import variant_problems
 
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -204,7 +227,8 @@ def parse_glossary(text: str) -> list[GlossaryRow]:
         if len(cells) > len(columns):
             errors.append(RowError(row_line, f"{len(cells)} cells but only {len(columns)} columns"))
             continue
-        values = dict(zip(columns, cells, strict=False))
+        # A cell the export neutralised (``'=…``) reads back as it was stored.
+        values = dict(zip(columns, map(restore, cells), strict=False))
         row, row_errors = _row(row_line, values)
         if row is not None:
             row_errors += variant_problems(
@@ -219,9 +243,7 @@ def parse_glossary(text: str) -> list[GlossaryRow]:
         errors.extend(RowError(row_line, message) for message in row_errors)
         if row is not None and not row_errors:
             rows.append(row)
-    if errors:
-        raise GlossaryFileError(errors)
-    return rows
+    return rows, errors
 
 
 def _names() -> str:
@@ -304,7 +326,8 @@ def write_glossary(rows: Iterable[GlossaryRow], stream) -> None:
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(row.cells())
+        # Terms are typed by people: no cell may run as a spreadsheet formula.
+        writer.writerow([neutralise(cell) for cell in row.cells()])
 
 
 def glossary_csv(rows: Iterable[GlossaryRow]) -> str:

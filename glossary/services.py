@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from glossary.csv_io import GlossaryFileError
 from glossary.extract import Chunk, html_to_text, iter_chunks, mask_urls
 from glossary.terminology import CONTEXT_WIDTH, Finding, Matcher, Term, line_col
 
@@ -467,15 +468,29 @@ class ImportResult:
         return text
 
 
-class GlossaryImportError(Exception):
-    """The file can't be imported; ``errors`` lists every problem (nothing was saved)."""
+class GlossaryImportError(GlossaryFileError):
+    """The file can't be imported; ``errors`` lists every problem (nothing was saved).
 
-    def __init__(self, errors):
-        self.errors = list(errors)
-        super().__init__("\n".join(str(error) for error in self.errors))
+    A :class:`~glossary.csv_io.GlossaryFileError`, so whoever reports a bad file
+    (the admin import, ``import_glossary``) reports these the same way.
+    """
 
 
-def glossary_import(*, rows, user=None, submit: bool = False) -> ImportResult:
+def glossary_import_text(*, text: str, user=None, submit: bool = False) -> ImportResult:
+    """Import glossary CSV text: every problem of the file is reported together.
+
+    The format problems of bad rows and the database-level problems of the good ones
+    (unknown service line, a locked term, a conflict with an approved term or another
+    row) are raised as one :class:`GlossaryImportError`, ordered by line; nothing is
+    saved unless there are none.
+    """
+    from glossary.csv_io import read_rows
+
+    rows, errors = read_rows(text)
+    return glossary_import(rows=rows, user=user, submit=submit, file_errors=errors)
+
+
+def glossary_import(*, rows, user=None, submit: bool = False, file_errors=()) -> ImportResult:
     """Load parsed glossary rows as *drafts*; all of them or none.
 
     A row whose ``(service_line, preferred)`` matches an existing term (ignoring case)
@@ -484,7 +499,9 @@ def glossary_import(*, rows, user=None, submit: bool = False) -> ImportResult:
     Nothing is published: with ``submit=True`` every created or updated term is
     submitted to its review workflow (as ``user``), otherwise it waits as a draft for
     someone to submit it. Raises :class:`GlossaryImportError` with line-numbered
-    errors and saves nothing if any row is invalid.
+    errors and saves nothing if any row is invalid; ``file_errors`` are the problems
+    the file's other rows already had (:func:`glossary_import_text`), reported with
+    these.
     """
     from wagtail.actions.create import CreateAction
     from wagtail.actions.edit import EditAction
@@ -506,6 +523,7 @@ def glossary_import(*, rows, user=None, submit: bool = False) -> ImportResult:
             ]
         )
     plans, errors = _plan_import(rows, user)
+    errors = sorted([*file_errors, *errors], key=lambda error: error.line)
     if errors:
         raise GlossaryImportError(errors)
 
@@ -577,8 +595,6 @@ def _plan_import(rows, user) -> tuple[list[_Plan], list]:
             errors.extend(RowError(row.line, message) for message in _messages(error))
             continue
         plans.append(_Plan(row, term, action))
-    if errors:
-        return plans, errors
     # Conflicts: with the other rows of the file, and with the approved terms the file
     # doesn't replace.
     replaced = {plan.term.pk for plan in plans if plan.term.pk}

@@ -63,6 +63,25 @@ def test_import_glossary_reports_bad_rows_and_imports_nothing(cardiology, tmp_pa
     assert GlossaryTerm.objects.count() == 0
 
 
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry-run"])
+def test_import_glossary_reports_database_problems_with_the_format_ones(
+    cardiology, tmp_path, dry_run
+):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        GLOSSARY
+        + "nowhere,Spine Care Pathway,,program_name,,,false,\n"
+        + "cardiology,TAVR,TAVI,acronymm,,,false,\n",
+        encoding="utf-8",
+    )
+    status, _, err = run("import_glossary", str(path), *(["--dry-run"] if dry_run else []))
+    assert status == 1
+    assert f"{path}: line 4: unknown service line “nowhere”" in err
+    assert f"{path}: line 5: unknown kind “acronymm”" in err
+    assert "Nothing was imported" in err
+    assert GlossaryTerm.objects.count() == 0
+
+
 def test_import_glossary_dry_run_saves_nothing(cardiology, glossary_file):
     status, out, _ = run("import_glossary", str(glossary_file), "--dry-run")
     assert status == 0 and "Would import" in out and "2 created" in out

