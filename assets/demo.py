@@ -29,7 +29,7 @@ from assets.models import (
     UsageEvent,
 )
 from assets.models.library import Audience, Kind, Purpose
-from assets.models.objections import Objection, normalise_verbatim
+from assets.models.objections import Objection
 from assets.services import ensure_internal_collection, ensure_library, objection_log
 from cms.models import ApprovedMessage, JourneyStage, Segment, ServiceLine, ServiceLinePage
 
@@ -1598,7 +1598,7 @@ def seed_objections(lookup, assets, rep, marketer, to_approve, to_submit):
         if service_line is None:
             continue
         phrase = ObjectionPhrase.objects.filter(
-            service_line=service_line, normalised=normalise_verbatim(verbatim)
+            service_line=service_line, digest=ObjectionPhrase.key(verbatim)[1]
         ).first()
         if phrase is not None:
             objection = phrase.objection

@@ -1,8 +1,24 @@
 """Forms reps fill in from the library."""
 
+import unicodedata
+
 from django import forms
 
 from assets.models import Objection
+from assets.models.objections import normalise_verbatim
+
+NO_WORDS = (
+    "Write down what the buyer said in words: punctuation, emoji or invisible "
+    "characters alone can't be counted as an objection."
+)
+UNREADABLE = (
+    "Some of the characters couldn't be read (they weren't valid text, shown as �). "
+    "Retype those words and log it again."
+)
+CONTROL_CHARACTERS = (
+    "The text contains control characters (often pasted from another program). "
+    "Retype it as plain text."
+)
 
 
 def _taxonomy_choices(items, placeholder):
@@ -42,11 +58,20 @@ class ObjectionLogForm(forms.Form):
         self.fields["stage"].choices = _taxonomy_choices(taxonomy.stages, "Choose…")
         self.fields["segment"].choices = _taxonomy_choices(taxonomy.segments, "Choose…")
 
+    def clean_verbatim(self):
+        """What was typed, if it can be counted; the form keeps it either way."""
+        text = self.cleaned_data["verbatim"]
+        if "\ufffd" in text:  # what undecodable bytes (not UTF-8) arrive as
+            raise forms.ValidationError(UNREADABLE, code="unreadable")
+        if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text):
+            raise forms.ValidationError(CONTROL_CHARACTERS, code="control")
+        if not normalise_verbatim(text):
+            raise forms.ValidationError(NO_WORDS, code="no_words")
+        return text
+
     def clean(self):
         cleaned_data = super().clean()
         for name in ("service_line", "stage", "segment"):
             if cleaned_data.get(name):
                 cleaned_data[name] = self.taxonomy.lookup(name, cleaned_data[name])
-        if not " ".join(cleaned_data.get("verbatim", "").split()):
-            self.add_error("verbatim", "Write down what the buyer said.")
         return cleaned_data

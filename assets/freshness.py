@@ -16,6 +16,12 @@ whenever any of them is saved or deleted (the receivers below). A cache key buil
 * the request's own parameters, hashed.
 
 Stale entries are never read again (the key moved on) and expire on their own.
+
+A queryset ``update()`` (or ``bulk_create``/``delete`` on a queryset of a model without
+per-row signals) sends no ``post_save``: a service that changes something reps see
+that way calls :func:`bump` itself, in its transaction (``objection_merge`` does).
+Counting a hearing (``objection_log``'s ``times_heard`` update) doesn't: the count is
+shown on pages that aren't cached, and call packs are keyed by their objections.
 """
 
 import hashlib

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
+from assets import freshness
 from assets.models import (
     LibraryIndexPage,
     Objection,
@@ -18,7 +19,6 @@ from assets.models import (
     ObjectionPhrase,
     UsageEvent,
 )
-from assets.models.objections import normalise_verbatim
 from cms import roles
 from cms.models import HomePage
 
@@ -88,6 +88,8 @@ def ensure_internal_collection():
 
 # Objections --------------------------------------------------------------------------
 
+NO_WORDS = "Write down what the buyer said in words."
+
 
 def _canonical(objection):
     """Follow "duplicate of" links to the objection that counts."""
@@ -101,21 +103,21 @@ def _canonical(objection):
 def objection_log(*, user, verbatim, service_line, stage, segment, category="", heard_at=None):
     """Record that a rep heard an objection; returns ``(objection, created)``.
 
-    The same wording (after ``normalise_verbatim``) in the same service line counts
-    the existing objection again instead of creating a duplicate. A new objection is
-    saved as a draft (status "new") for marketing to answer; reps never see it until
-    its response is approved.
+    The same wording (after ``normalise_verbatim``, compared by the digest of all of
+    it) in the same service line counts the existing objection again instead of
+    creating a duplicate. A new objection is saved as a draft (status "new") for
+    marketing to answer; reps never see it until its response is approved.
     """
     verbatim = " ".join((verbatim or "").split())
-    key = normalise_verbatim(verbatim)
-    if not key:
-        raise ValidationError({"verbatim": "Write down what the buyer said."})
+    normalised, digest = ObjectionPhrase.key(verbatim)
+    if not normalised:
+        raise ValidationError({"verbatim": NO_WORDS})
     heard_at = heard_at or timezone.now()
     created = False
     with transaction.atomic():
         phrase = (
             ObjectionPhrase.objects.select_related("objection")
-            .filter(service_line=service_line, normalised=key)
+            .filter(service_line=service_line, digest=digest)
             .first()
         )
         if phrase is None:
@@ -130,13 +132,16 @@ def objection_log(*, user, verbatim, service_line, stage, segment, category="", 
                         category=category,
                     )
                     ObjectionPhrase.objects.create(
-                        objection=objection, service_line=service_line, normalised=key
+                        objection=objection,
+                        service_line=service_line,
+                        normalised=normalised,
+                        digest=digest,
                     )
                 created = True
             except IntegrityError:
                 # Someone logged the same words a moment ago: count theirs.
                 phrase = ObjectionPhrase.objects.select_related("objection").get(
-                    service_line=service_line, normalised=key
+                    service_line=service_line, digest=digest
                 )
         if phrase is not None:
             objection = _canonical(phrase.objection)
@@ -178,7 +183,9 @@ def objection_merge(*, duplicate, into):
     """Mark ``duplicate`` as the same objection as ``into``.
 
     Its wordings, hearings and count move to ``into`` (so future hearings of either
-    wording count once); ``duplicate`` is retired and points at ``into``.
+    wording count once); ``duplicate`` is retired and points at ``into``. The rows are
+    written with queryset updates, which send no save signal, so this moves the
+    library version on itself: a retired objection must leave cached talk-track PDFs.
     """
     into = _canonical(into)
     if duplicate.pk == into.pk:
@@ -202,6 +209,7 @@ def objection_merge(*, duplicate, into):
         Objection.objects.filter(pk=duplicate.pk).update(
             duplicate_of=into, status=Objection.Status.RETIRED, times_heard=0
         )
+        freshness.bump()
     into.refresh_from_db()
     duplicate.refresh_from_db()
     return into

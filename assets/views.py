@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -238,26 +238,30 @@ def objection_log(request, library):
         form = ObjectionLogForm(request.POST, taxonomy=taxonomy)
         if form.is_valid():
             data = form.cleaned_data
-            objection, created = services.objection_log(
-                user=request.user,
-                verbatim=data["verbatim"],
-                service_line=data["service_line"],
-                stage=data["stage"],
-                segment=data["segment"],
-                category=data["category"],
-            )
-            if created:
-                messages.success(
-                    request,
-                    "Thanks — objection logged. Marketing reviews new objections every month.",
+            try:
+                objection, created = services.objection_log(
+                    user=request.user,
+                    verbatim=data["verbatim"],
+                    service_line=data["service_line"],
+                    stage=data["stage"],
+                    segment=data["segment"],
+                    category=data["category"],
                 )
+            except ValidationError as error:  # the form shows it, with what was typed
+                form.add_error(None, error)
             else:
-                messages.success(
-                    request,
-                    f"Thanks — counted. This objection has now been heard "
-                    f"{objection.times_heard} times.",
-                )
-            return redirect(_safe_next(request, data.get("next"), fallback))
+                if created:
+                    messages.success(
+                        request,
+                        "Thanks — objection logged. Marketing reviews new objections every month.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        f"Thanks — counted. This objection has now been heard "
+                        f"{objection.times_heard} times.",
+                    )
+                return redirect(_safe_next(request, data.get("next"), fallback))
     elif request.method == "GET":
         initial = {
             name: request.GET.get(name, "")

@@ -3,10 +3,12 @@
 Counting ("times heard") works like this — see docs/library.md:
 
 * ``ObjectionPhrase`` maps a *normalised* wording within a service line to one
-  objection, with a unique constraint on (service line, normalised wording). When a
-  rep logs an objection, the wording is normalised (``normalise_verbatim``) and looked
-  up there: a hit counts the objection again, a miss creates a new objection and its
-  first phrase.
+  objection, with a unique constraint on (service line, digest of the whole normalised
+  wording). When a rep logs an objection, the wording is normalised
+  (``normalise_verbatim``) and its digest (``verbatim_digest``) looked up there: a hit
+  counts the objection again, a miss creates a new objection and its first phrase. The
+  digest covers the whole wording (up to 1,000 characters), so two long objections
+  that share their first 255 characters stay two objections.
 * Every hearing is a row in ``ObjectionHearing`` (who, when, where: service line,
   stage, segment, and the words as typed), so the review can see where it came from.
 * A marketer who spots two objections that are the same marks one as a duplicate of
@@ -19,6 +21,7 @@ the objection for sorting. They are not content: ``with_content_json`` keeps the
 when a revision is published, so approving an old draft never rolls the count back.
 """
 
+import hashlib
 import re
 import unicodedata
 
@@ -49,13 +52,21 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def normalise_verbatim(text):
-    """The matching key for an objection's wording.
+    """The matching form of an objection's wording (all of it).
 
-    Case, accents' compatibility forms, punctuation and spacing don't make a different
-    objection: "Is this covered by Medicare??" and "is this covered by medicare" match.
+    Case, accents' compatibility forms, punctuation, invisible characters (zero-width
+    spaces, soft hyphens) and spacing don't make a different objection: "Is this
+    covered by Medicare??" and "is this covered by medicare" match. Empty when the
+    wording has no letters or digits at all (only punctuation, emoji or spaces).
     """
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    return " ".join(_NON_WORD.sub(" ", text).split())[:255]
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf").casefold()
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def verbatim_digest(normalised):
+    """The key of a normalised wording: SHA-256 of all of it (``ObjectionPhrase.digest``)."""
+    return hashlib.sha256(normalised.encode()).hexdigest()
 
 
 class Objection(
@@ -207,20 +218,32 @@ class Objection(
 class ObjectionPhrase(models.Model):
     """A normalised wording, within a service line, that counts towards an objection."""
 
+    NORMALISED_MAX_LENGTH = 255
+
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="phrases")
     service_line = models.ForeignKey("cms.ServiceLine", on_delete=models.CASCADE, related_name="+")
-    normalised = models.CharField(max_length=255)
+    # For people: the start of the normalised wording. Matching uses ``digest``.
+    normalised = models.CharField(max_length=NORMALISED_MAX_LENGTH)
+    digest = models.CharField(
+        max_length=64, help_text="SHA-256 of the whole normalised wording (verbatim_digest)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["service_line", "normalised"], name="unique_objection_phrase"
+                fields=["service_line", "digest"], name="unique_objection_phrase_digest"
             )
         ]
 
     def __str__(self):
         return self.normalised
+
+    @classmethod
+    def key(cls, verbatim):
+        """``(normalised, digest)`` of a wording; ``normalised`` cut to fit its column."""
+        normalised = normalise_verbatim(verbatim)
+        return normalised[: cls.NORMALISED_MAX_LENGTH], verbatim_digest(normalised)
 
 
 class ObjectionHearing(models.Model):

@@ -1,9 +1,11 @@
 """Objections: logging from the library, counting repeats, merging duplicates, status."""
 
+from django.utils.html import escape
+
 import pytest
 
-from assets.models import Objection, ObjectionHearing
-from assets.models.objections import normalise_verbatim
+from assets.models import Objection, ObjectionHearing, ObjectionPhrase
+from assets.models.objections import normalise_verbatim, verbatim_digest
 from assets.services import objection_log, objection_merge
 from tests.assets.factories import ObjectionFactory, TalkTrackFactory, publish, stamp
 from tests.reviews.factories import approve_now
@@ -112,8 +114,109 @@ def test_marking_a_duplicate_moves_its_count_and_future_hearings(rep, where):
         objection_merge(duplicate=duplicate, into=kept)
 
 
+def test_long_objections_sharing_their_first_255_characters_stay_two_objections(rep, where):
+    start = "We looked at your cardiac rehabilitation program last year and " * 5
+    assert len(start) > 255
+    first, created_first = objection_log(user=rep, verbatim=start + "it was too far.", **where)
+    second, created_second = objection_log(user=rep, verbatim=start + "it cost too much.", **where)
+    assert created_first and created_second
+    assert first.pk != second.pk
+    assert Objection.objects.count() == 2
+    # The same long wording again still counts the one it is.
+    again, created = objection_log(user=rep, verbatim=start.upper() + "it cost too much!", **where)
+    assert not created and again.pk == second.pk and again.times_heard == 2
+    assert {phrase.digest for phrase in ObjectionPhrase.objects.all()} == {
+        verbatim_digest(normalise_verbatim(start + "it was too far.")),
+        verbatim_digest(normalise_verbatim(start + "it cost too much.")),
+    }
+
+
+def test_invisible_characters_inside_words_do_not_make_another_objection(rep, where):
+    first, _ = objection_log(user=rep, verbatim="Too expensive", **where)
+    again, created = objection_log(user=rep, verbatim="Too ex\u200bpen\u00adsive", **where)
+    assert not created and again.pk == first.pk
+
+
+@pytest.mark.parametrize("verbatim", ["?!… — ;", "🙂🙄👍", "\u200b\u200d\ufeff"])
+def test_wording_without_words_is_refused_by_the_service(rep, where, verbatim):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        objection_log(user=rep, verbatim=verbatim, **where)
+    assert not Objection.objects.exists()
+
+
+def test_the_migration_gives_existing_phrases_the_digest_of_their_whole_wording(rep, where):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    fill_digests = import_module("assets.migrations.0006_objection_phrase_digest").fill_digests
+    long = "Our members already get cardiology through another network, " * 6
+    first, _ = objection_log(user=rep, verbatim=long + "so no.", **where)
+    short, _ = objection_log(user=rep, verbatim="Too expensive", **where)
+    # As 0005 left them: the wording cut at 255 characters, no digest yet (placeholders
+    # here, as the new unique constraint is on).
+    for phrase in ObjectionPhrase.objects.all():
+        ObjectionPhrase.objects.filter(pk=phrase.pk).update(digest=f"placeholder-{phrase.pk}")
+    ObjectionPhrase.objects.filter(objection=first).update(
+        normalised=normalise_verbatim(long + "so no.")[:255]
+    )
+
+    fill_digests(apps, None)
+
+    digests = dict(ObjectionPhrase.objects.values_list("objection_id", "digest"))
+    assert digests[first.pk] == verbatim_digest(normalise_verbatim(long + "so no."))
+    assert digests[short.pk] == verbatim_digest("too expensive")
+    counted, created = objection_log(user=rep, verbatim=long + "So no!", **where)
+    assert not created and counted.pk == first.pk
+
+
 class TestLoggingForm:
     URL = "/library/objections/log/"
+
+    @pytest.mark.parametrize(
+        "verbatim, message",
+        [
+            ("?!?! … --- ;;", "punctuation, emoji or invisible characters alone"),
+            ("🙂🙄👍💸", "punctuation, emoji or invisible characters alone"),
+            ("\u200b\u200c\u200d\u2060", "punctuation, emoji or invisible characters alone"),
+            ("Too \x07expensive", "control characters"),
+        ],
+        ids=["punctuation", "emoji", "zero-width", "control"],
+    )
+    def test_wording_that_cannot_be_counted_is_a_form_error_that_keeps_the_text(
+        self, rep_client, library, where, verbatim, message
+    ):
+        response = rep_client.post(
+            self.URL,
+            {
+                "verbatim": verbatim,
+                "service_line": "cardiology",
+                "stage": "awareness",
+                "segment": "referring-physician",
+            },
+        )
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert message in body
+        assert escape(verbatim) in body  # what was typed is still in the box
+        assert 'value="cardiology" selected' in body
+        assert not Objection.objects.exists()
+
+    def test_text_that_is_not_utf8_is_a_form_error_that_keeps_the_rest(
+        self, rep_client, library, where
+    ):
+        body = (
+            b"verbatim=Too+exp%E9nsive+%FF%FE&service_line=cardiology&stage=awareness"
+            b"&segment=referring-physician"
+        )
+        response = rep_client.post(self.URL, body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "couldn’t be read" in text or "couldn&#x27;t be read" in text
+        assert "Too exp" in text and "nsive" in text
+        assert not Objection.objects.exists()
 
     def test_a_rep_logs_an_objection_in_one_post(self, rep_client, library, where):
         response = rep_client.post(

@@ -379,6 +379,46 @@ class TestWhoGetsTheFastPath:
         assert response.status_code == 200
         assert "Our patients can't drive forty minutes" not in pdf_text(response.content)
 
+    def test_talk_tracks_drop_an_objection_merged_into_another(
+        self, client, rep, library, taxonomy
+    ):
+        """Merging writes with queryset updates (no save signal): it moves the library
+        version on itself, so a cached talk-track PDF doesn't keep the retired one."""
+        from assets.services import objection_merge
+
+        duplicate = make_objection(
+            "Our patients can't drive forty minutes three times a week.",
+            "Two in three patients choose the home-based program.",
+            taxonomy=taxonomy,
+            code="CARD-OBJ-2026-0011",
+        )
+        kept = make_objection(
+            "It's too far for our patients.",
+            "The home-based program needs no travel at all.",
+            taxonomy=taxonomy,
+            code="CARD-OBJ-2026-0012",
+        )
+        track = make_talk_track(
+            library,
+            "Cardiac rehab evaluation call",
+            taxonomy=taxonomy,
+            objections=[duplicate],
+            code="CARD-TT-2026-0005",
+        )
+        first = warm(client, rep, track)
+        assert "Two in three patients choose" in pdf_text(first.content)
+        old_key = content_key(track, rep)
+        version = freshness.version()
+
+        objection_merge(duplicate=duplicate, into=kept)
+
+        assert freshness.version() > version
+        keep_bytes(old_key, first.content)
+        response = client.get(track.get_pdf_url())
+        assert response.status_code == 200
+        assert not is_fast(response)
+        assert "Two in three patients choose" not in pdf_text(response.content)
+
 
 def test_the_slow_path_offers_entries_for_items_only(rf, rep, one_pager):
     request = rf.get(one_pager.get_pdf_url())
