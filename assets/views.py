@@ -299,8 +299,11 @@ def item_detail(request, item):
     }
     if isinstance(item, EnablementAssetPage):
         context["attachments"] = selectors.visible_attachments(item, user)
-        context["objections"] = list(
-            selectors.visible_objections(user).filter(linked_assets__asset=item).distinct()
+        # A new page previewed before its first save has no row for objections to link to.
+        context["objections"] = (
+            list(selectors.visible_objections(user).filter(linked_assets__asset=item).distinct())
+            if item.pk
+            else []
         )
     elif isinstance(item, TalkTrackPage):
         objections, assets = selectors.talk_track_links(item, user)

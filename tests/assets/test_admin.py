@@ -147,6 +147,68 @@ def test_a_talk_track_is_for_exactly_one_combination(
     assert track.kind == Kind.TALK_TRACK and track.audience == "internal"
 
 
+@pytest.mark.parametrize("mode", ["", "pdf"], ids=["page", "pdf"])
+def test_a_new_unsaved_asset_previews(
+    marketer_client, library, cardiology, awareness, physician, mode
+):
+    """Wagtail's preview of a page that was never saved (issue 13: Page mode was a 500,
+    looking up objections linked to a page with no row)."""
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=["assets", "enablementassetpage", library.pk],
+    )
+    document = get_document_model().objects.create(
+        title="Intake form",
+        file=ContentFile(b"%PDF-1.4 intake", name="intake.pdf"),
+        collection=Collection.objects.get(name=INTERNAL_COLLECTION),
+    )
+    data = asset_form(
+        cardiology,
+        awareness,
+        physician,
+        audience="internal",
+        body=streamfield([("paragraph", '{"blocks":[],"entityMap":{}}')]),
+        attachments=inline_formset([{"document": document.pk, "label": "Intake"}]),
+    )
+    response = marketer_client.post(url, data)
+    assert response.status_code == 200 and response.json()["is_valid"]
+    response = marketer_client.get(url, {"mode": mode})
+    assert response.status_code == 200
+    if mode == "pdf":
+        assert response["Content-Type"] == "application/pdf"
+    else:
+        assert "Heart Failure Clinic one-pager" in response.content.decode()
+    assert not EnablementAssetPage.objects.exists()
+
+
+def test_a_new_unsaved_talk_track_previews(
+    marketer_client, library, cardiology, awareness, physician
+):
+    url = reverse("wagtailadmin_pages:preview_on_add", args=["assets", "talktrackpage", library.pk])
+    data = {
+        "title": "Intro call",
+        "slug": "intro-call",
+        "summary": "First call.",
+        "purpose": "booking",
+        "service_lines": [cardiology.pk],
+        "stages": [awareness.pk],
+        "segments": [physician.pk],
+        "tags": "",
+        "opener": "Hello.",
+        "discovery_questions": streamfield([]),
+        "key_messages": streamfield([("talking_point", "Lead with access.")]),
+        "next_step": "Book a call.",
+        "nurture_next_step": "",
+        "linked_objections": inline_formset([]),
+        "linked_assets": inline_formset([]),
+        "comments": inline_formset([]),
+    }
+    assert marketer_client.post(url, with_lists(data)).json()["is_valid"]
+    response = marketer_client.get(url)
+    assert response.status_code == 200
+    assert "Intro call" in response.content.decode()
+
+
 def test_approval_kind_codes_follow_the_kind(library):
     expected = {
         Kind.ONE_PAGER: "OP",
