@@ -50,6 +50,66 @@ def test_issue_api_token_prints_a_working_token(client, rep, library):
     assert client.get("/api/v1/library/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
 
 
+def issue(username, name="Library API"):
+    out = io.StringIO()
+    call_command("issue_api_token", username, "--name", name, stdout=out, stderr=io.StringIO())
+    return out.getvalue().strip()
+
+
+def revoke(username, value):
+    out = io.StringIO()
+    call_command("issue_api_token", username, "--revoke", value, stdout=out)
+    return out.getvalue()
+
+
+def works(client, token):
+    response = client.get("/api/v1/library/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    return response.status_code == 200
+
+
+def test_revoking_with_the_whole_leaked_token(client, rep, library):
+    """The full token used to find nothing (only the stored prefix was compared) and
+    the command said no active token existed while the token kept working."""
+    leaked, kept = issue("rep", "CRM"), issue("rep", "Scripts")
+    said = revoke("rep", leaked)
+    token = APIToken.objects.get(name="CRM")
+    assert f"Revoked rep's token {token.prefix}… “CRM” (created " in said
+    assert not works(client, leaked)
+    assert works(client, kept)
+    with pytest.raises(CommandError, match="already revoked"):
+        revoke("rep", leaked)
+
+
+@pytest.mark.parametrize("shown", ["{prefix}", "{prefix}…", "{secret}", "{long}"])
+def test_revoking_with_an_unambiguous_start(client, rep, library, shown):
+    leaked = issue("rep", "CRM")
+    prefix = APIToken.objects.get().prefix
+    value = shown.format(prefix=prefix, secret=prefix.removeprefix("wagtail_"), long=leaked[:20])
+    assert "“CRM”" in revoke("rep", value)
+    assert not works(client, leaked)
+
+
+def test_an_ambiguous_start_revokes_nothing_and_lists_the_candidates(client, rep, library):
+    first, second = issue("rep", "CRM"), issue("rep", "Scripts")
+    with pytest.raises(CommandError, match="matches 2 active tokens") as caught:
+        revoke("rep", "wagtail_")
+    assert "“CRM”" in str(caught.value) and "“Scripts”" in str(caught.value)
+    assert works(client, first) and works(client, second)
+
+
+def test_unknown_and_other_users_tokens_are_refused(client, rep, marketer, library):
+    mine, theirs = issue("rep"), issue("marketer")
+    with pytest.raises(CommandError, match="belongs to marketer"):
+        revoke("rep", theirs)
+    with pytest.raises(CommandError, match="has no token that matches"):
+        revoke("rep", APIToken.generate_token())
+    with pytest.raises(CommandError, match="has no token starting with"):
+        revoke("rep", "wagtail_zzzzzz")
+    with pytest.raises(CommandError, match="Give the token"):
+        revoke("rep", " ")
+    assert works(client, mine) and works(client, theirs)
+
+
 def test_issue_api_token_refuses_users_without_a_library_role(db):
     from tests.cms.factories import UserFactory
 
