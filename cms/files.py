@@ -203,7 +203,6 @@ AUDIENCE_READERS = {"external": "buyers", "public": "website visitors"}
 def file_privacy_problem(*, audience, kind, file_obj, where):
     """Why ``file_obj`` may not be used by content for ``audience`` at ``where``, or ``""``."""
     access = file_access(file_obj)
-    name = f"{where}: the {kind} “{file_obj.title}”"
     collection = file_obj.collection.name
     if audience == "internal":
         if access == PUBLIC:
@@ -215,9 +214,10 @@ def file_privacy_problem(*, audience, kind, file_obj, where):
             )
         if access == PASSWORD_ONLY:
             return (
-                f"{name} is in “{collection}”, protected only by a shared password. Internal "
-                "material may only use files from a collection restricted to the sales "
-                f"groups, such as {INTERNAL_COLLECTION_HINT}."
+                f"{where}: “{file_obj.title}” is in “{collection}”, protected only by a "
+                "shared password. Internal material may only use files from a collection "
+                f"restricted to the sales groups, such as {INTERNAL_COLLECTION_HINT}: "
+                f"choose or upload the {kind} there."
             )
         return ""
     if access != PUBLIC:

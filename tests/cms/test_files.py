@@ -104,7 +104,7 @@ def test_internal_content_may_not_rely_on_a_shared_password(root, home_page):
 
     (problem,) = files.file_privacy_problems(asset)
 
-    assert problem.startswith("attachments[0].document: the document “Rate card”")
+    assert problem.startswith("attachments[0].document: “Rate card” is in “Vault”")
     assert "protected only by a shared password" in problem
 
 
