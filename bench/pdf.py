@@ -221,7 +221,11 @@ def build_library():
     segment = SegmentFactory(slug="referring-physician", name="Referring physician")
     call = (cardiology, stage, segment)
     rep = UserFactory(
-        username="bench-rep", first_name="Riley", last_name="Rep", groups=[roles.SALES_REPS]
+        username="bench-rep",
+        first_name="Riley",
+        last_name="Rep",
+        groups=[roles.SALES_REPS],
+        is_staff=True,  # Server-Timing is sent only to staff (cms.middleware)
     )
     message = publish(
         ApprovedMessageFactory(

@@ -1,14 +1,15 @@
 """Concord's own middleware.
 
 ``ContentSecurityPolicyMiddleware`` is listed in ``cms/settings/production.py`` (see
-docs/security.md); ``HostileInputMiddleware`` in ``base.py``. Sign-in throttling is
-django-axes (``cms/logins.py``).
+docs/security.md); ``HostileInputMiddleware`` and ``ServerTimingMiddleware`` in
+``base.py``. Sign-in throttling is django-axes (``cms/logins.py``).
 """
 
 import json
 import logging
 import os
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponseBadRequest, JsonResponse
 
@@ -183,3 +184,36 @@ class HostileInputMiddleware:
             "the form data is malformed (a field is missing or has a value of the wrong "
             "type), so nothing was saved. Reload the page and try again.",
         )
+
+
+# Server-Timing ------------------------------------------------------------------------
+
+
+def server_timing_allowed(request):
+    """Whether ``request`` may see how long things took and what was cached."""
+    if settings.DEBUG:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_active and (user.is_staff or user.is_superuser))
+
+
+class ServerTimingMiddleware:
+    """Send ``Server-Timing`` only with DEBUG or to staff.
+
+    The library and the PDF views say whether a page or PDF was cached or built; a rep
+    seeing that could tell whether a colleague already searched a query or downloaded
+    a PDF. Views keep setting the header; this takes it off everyone else's responses
+    and leaves its value on ``response.server_timing`` for in-process callers (tests,
+    ``bench/pdf.py``), which is never sent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        timing = response.headers.get("Server-Timing")
+        if timing is not None and not server_timing_allowed(request):
+            del response["Server-Timing"]
+            response.server_timing = timing
+        return response

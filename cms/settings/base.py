@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "cms.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Server-Timing (cached or built) only with DEBUG or for staff (cms/middleware.py).
+    "cms.middleware.ServerTimingMiddleware",
     "assets.pdf_fast.CachedPdfMiddleware",  # cached item PDFs: docs/pdfs.md
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -241,3 +241,50 @@ def test_production_settings_list_the_hardening(monkeypatch):
     assert production.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert production.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert production.AXES_ENABLED and production.AXES_FAILURE_LIMIT == LIMIT
+
+
+# Server-Timing says whether a page or PDF was cached: another rep's activity.
+
+
+def timed_responses(client, world):
+    """The library listing twice and the item PDF twice (the fast path the 2nd time)."""
+    return [
+        client.get(world.library.url),
+        client.get(world.library.url),
+        client.get(world.asset.get_pdf_url()),
+        client.get(world.asset.get_pdf_url()),
+    ]
+
+
+def test_reps_are_not_told_what_is_cached(world, rep):
+    client = Client()
+    client.force_login(rep)
+    responses = timed_responses(client, world)
+    assert [response.status_code for response in responses] == [200] * 4
+    for response in responses:
+        assert "Server-Timing" not in response, response["Server-Timing"]
+    # The views still measured: in-process callers (tests, benchmarks) can read it.
+    assert 'desc="cached"' in responses[1].server_timing
+    assert 'desc="fast-cached"' in responses[3].server_timing
+
+
+@pytest.mark.parametrize("who", ["staff", "superuser"])
+def test_staff_see_server_timing(world, rep, admin_user, who):
+    user = admin_user
+    if who == "staff":
+        rep.is_staff = True
+        rep.save(update_fields=["is_staff"])
+        user = rep
+    client = Client()
+    client.force_login(user)
+    responses = timed_responses(client, world)
+    assert 'desc="built"' in responses[0]["Server-Timing"]
+    assert 'desc="cached"' in responses[1]["Server-Timing"]
+    assert "pdf;dur=" in responses[2]["Server-Timing"]
+
+
+def test_with_debug_everyone_sees_server_timing(world, rep, settings):
+    settings.DEBUG = True
+    client = Client()
+    client.force_login(rep)
+    assert 'desc="built"' in client.get(world.library.url)["Server-Timing"]
