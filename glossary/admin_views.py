@@ -126,8 +126,31 @@ class GlossaryImportView(WagtailAdminTemplateMixin, FormView):
             return self.render_to_response(
                 self.get_context_data(form=form, import_errors=error.report()), status=400
             )
-        messages.success(self.request, f"Glossary imported: {result.summary()}.")
+        sent_back = sent_back_at_once(result.submitted)
+        if sent_back:
+            # Not a plain success: some of what was submitted never reached a reviewer.
+            names = ", ".join(f"“{term.preferred}”" for term in sent_back)
+            messages.warning(
+                self.request,
+                f"Glossary imported: {result.summary()}. The terminology gate sent "
+                f"{len(sent_back)} back at once: {names}. Open each term to see what to "
+                "change, then submit it again.",
+            )
+        else:
+            messages.success(self.request, f"Glossary imported: {result.summary()}.")
         return redirect(self.index_url_name)
+
+
+def sent_back_at_once(terms):
+    """The submitted terms whose review an automatic task (the gate) already sent back."""
+    from wagtail.models import WorkflowState
+
+    return [
+        term
+        for term in terms
+        if (state := type(term).objects.get(pk=term.pk).current_workflow_state) is not None
+        and state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    ]
 
 
 def glossary_export(request):

@@ -13,6 +13,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.models import Page, WorkflowMixin
 from wagtail.snippets.action_menu import SubmitForModerationMenuItem as SnippetSubmitMenuItem
 
+from reviews import messages as _editor_messages  # noqa: F401 - registers its hooks
 from reviews import routing, selectors, views
 from reviews.models import ComplianceApprovalTask, ReviewRoute
 
