@@ -29,14 +29,15 @@ class CmsConfig(AppConfig):
 
 def _connect_file_rules():
     """The file rules of ``cms.files`` (docs/security.md, "Files"): a document or image
-    that approved content uses can't be replaced or moved, even by a script; every
-    reviewable page type's form checks that its files fit its audience."""
-    from django.db.models.signals import pre_save
+    that approved content uses can't be replaced, moved, renamed (documents) or deleted,
+    even by a script; every reviewable page type's form checks that its files fit its
+    audience."""
+    from django.db.models.signals import pre_delete, pre_save
 
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
 
-    from cms.files import refuse_locked_file_change
+    from cms.files import refuse_locked_file_change, refuse_locked_file_delete
     from cms.forms import use_reviewable_page_form
 
     for model in (get_document_model(), get_image_model()):
@@ -44,5 +45,10 @@ def _connect_file_rules():
             refuse_locked_file_change,
             sender=model,
             dispatch_uid=f"concord-file-lock-{model._meta.label_lower}",
+        )
+        pre_delete.connect(
+            refuse_locked_file_delete,
+            sender=model,
+            dispatch_uid=f"concord-file-keep-{model._meta.label_lower}",
         )
     use_reviewable_page_form()

@@ -3,9 +3,10 @@
 
 Both refuse to replace the file of, or move to another collection, a document or image
 that approved content or content in review uses (``cms.files.locking_uses``), naming
-that content. The document form also checks an upload's first bytes
-(``cms.security.DocumentForm``). Kept apart from ``cms.forms``, which page models
-import: Wagtail's image forms import the image model.
+that content; the document form also refuses to rename it (readers see its title). The
+document form also checks an upload's first bytes (``cms.security.DocumentForm``). Kept
+apart from ``cms.forms``, which page models import: Wagtail's image forms import the
+image model.
 """
 
 from django.core.files.uploadedfile import UploadedFile
@@ -13,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from wagtail.images.forms import BaseImageForm
 
 from cms import security
-from cms.files import MOVE, REPLACE, locked_file_message, locking_uses
+from cms.files import MOVE, RENAME, REPLACE, file_kind, locked_file_message, locking_uses
 
 
 class LockedFileFormMixin:
@@ -29,6 +30,13 @@ class LockedFileFormMixin:
         collection = cleaned_data.get("collection")
         if collection is not None and collection.pk != self.instance.collection_id:
             changes[MOVE] = "collection"
+        title = cleaned_data.get("title")
+        if (
+            file_kind(self.instance) == "document"
+            and title is not None
+            and title != self.instance.title
+        ):
+            changes[RENAME] = "title"
         if changes:
             uses = locking_uses(self.instance)
             if uses:

@@ -17,7 +17,13 @@ The rules (docs/security.md, "Files"):
   scheduled publish can't have its file replaced or be moved to another collection.
   ``refuse_locked_file_change`` is the model-level last line (``pre_save``, connected in
   ``cms.apps``); the document and image forms and the bulk "add to collection" hook
-  refuse first, with the same message.
+  refuse first, with the same message. A document's *title* is locked too: it is what
+  readers see for an attachment or document block without a label of its own.
+* **Approved files stay** — such a file can't be deleted either (deleting a document
+  deleted its attachments from the live page, and left image and document blocks
+  pointing at nothing, under the old approval code): ``refuse_locked_file_delete``
+  (``pre_delete``: scripts, queryset deletes, any view), and first, with the message,
+  Wagtail's delete views and bulk delete (``cms.wagtail_hooks``).
 """
 
 from dataclasses import dataclass
@@ -259,6 +265,8 @@ def file_privacy_problems(obj, *, files=None):
 
 REPLACE = "replace"
 MOVE = "move"
+RENAME = "rename"
+DELETE = "delete"
 
 
 @dataclass(frozen=True)
@@ -349,7 +357,18 @@ def locked_file_message(file_obj, uses, *, change):
     else:
         used_by = "approved content and content in review"
     listed = ", ".join(str(use) for use in uses)
-    if change == MOVE:
+    if change == DELETE:
+        advice = (
+            f"It can't be deleted while that content uses it: replace or remove the {kind} "
+            "in the content (which then goes through review), or withdraw the content, first."
+        )
+    elif change == RENAME:
+        advice = (
+            "Its title is what readers see where the content gives it no label of its own, "
+            "so it stays as approved. Change the label in the content instead, which then "
+            "goes through review."
+        )
+    elif change == MOVE:
         advice = (
             "Its collection decides who can open it, so it stays where it was approved. "
             "Upload a copy in the other collection and use that in the content, which then "
@@ -364,11 +383,15 @@ def locked_file_message(file_obj, uses, *, change):
 
 
 def stored_change(file_obj):
-    """``REPLACE``, ``MOVE`` or ``None``: how ``file_obj`` differs from its stored row."""
+    """``REPLACE``, ``MOVE``, ``RENAME`` or ``None``: how ``file_obj`` differs from its
+    stored row (a title counts for documents only: an image's title isn't shown)."""
     if file_obj.pk is None:
         return None
     stored = (
-        type(file_obj)._default_manager.filter(pk=file_obj.pk).values("file", "collection").first()
+        type(file_obj)
+        ._default_manager.filter(pk=file_obj.pk)
+        .values("file", "collection", "title")
+        .first()
     )
     if stored is None:
         return None
@@ -376,6 +399,8 @@ def stored_change(file_obj):
         return REPLACE
     if stored["collection"] != file_obj.collection_id:
         return MOVE
+    if file_kind(file_obj) == "document" and stored["title"] != file_obj.title:
+        return RENAME
     return None
 
 
@@ -395,3 +420,16 @@ def refuse_locked_file_change(sender, instance, raw=False, **kwargs):
     uses = locking_uses(instance)
     if uses:
         raise FileInUse(locked_file_message(instance, uses, change=change))
+
+
+def refuse_locked_file_delete(sender, instance, **kwargs):
+    """``pre_delete`` of the document and image models: approved files stay.
+
+    Django sends it for every row a delete collects — ``instance.delete()``, a queryset
+    ``delete()`` (Wagtail's bulk delete), a cascade — before anything is deleted, inside
+    the delete's transaction, so raising ``FileInUse`` deletes nothing. Wagtail's delete
+    views and bulk delete refuse first with the message (``cms.wagtail_hooks``).
+    """
+    uses = locking_uses(instance)
+    if uses:
+        raise FileInUse(locked_file_message(instance, uses, change=DELETE))

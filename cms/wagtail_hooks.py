@@ -135,3 +135,111 @@ def refuse_moving_locked_files(request, action_type, objects, action_class_insta
         messages.error(request, refusal)
     messages.error(request, "Nothing was moved.")
     return redirect(action_class_instance.next_url)
+
+
+# Files approved content uses can't be deleted ------------------------------------------
+#
+# Wagtail's delete views have no "before delete" hook for documents and images, so
+# Concord mounts its own subclasses at the same admin paths (``order=-1``: before
+# Wagtail's document and image URLs; the admin's login and never-cache decorators apply
+# as to every admin URL). The model-level last line is ``cms.files.refuse_locked_file_delete``.
+
+
+def _delete_refusal(obj):
+    """The refusal message for deleting ``obj``, or ``""`` when it may go."""
+    from cms.files import DELETE, locked_file_message, locking_uses
+
+    uses = locking_uses(obj)
+    return locked_file_message(obj, uses, change=DELETE) if uses else ""
+
+
+class RefuseDeletingLockedFileMixin:
+    """Wagtail's delete screen, after its permission check: a locked file goes back to
+    its edit screen with the reason, on GET (before anyone confirms) and on POST."""
+
+    edit_url_name = None
+
+    def _refusal_response(self):
+        refusal = _delete_refusal(self.object)
+        if not refusal:
+            return None
+        messages.error(self.request, refusal)
+        return redirect(self.edit_url_name, self.object.pk)
+
+    def get(self, request, *args, **kwargs):
+        return self._refusal_response() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refusal_response() or super().post(request, *args, **kwargs)
+
+
+class RefuseDeletingLockedUploadMixin:
+    """The multiple-upload screen's delete endpoint (JSON): 403 with the reason, after
+    Wagtail's own permission check."""
+
+    def post(self, request, *args, **kwargs):
+        from django.core.exceptions import PermissionDenied
+        from django.http import JsonResponse
+        from django.shortcuts import get_object_or_404
+
+        self.model = self.get_model()  # Wagtail's permission policy is looked up by model
+        obj = get_object_or_404(self.model, pk=kwargs[self.pk_url_kwarg])
+        if not self.permission_policy.user_has_permission_for_instance(request.user, "delete", obj):
+            raise PermissionDenied
+        refusal = _delete_refusal(obj)
+        if refusal:
+            return JsonResponse(
+                {"success": False, self.context_object_id_name: obj.pk, "error_message": refusal},
+                status=403,
+            )
+        return super().post(request, *args, **kwargs)
+
+
+@hooks.register("register_admin_urls", order=-1)
+def register_locked_file_delete_views():
+    from django.urls import path
+
+    from wagtail.documents.views import documents as document_views
+    from wagtail.documents.views import multiple as document_multiple
+    from wagtail.images.views import images as image_views
+    from wagtail.images.views import multiple as image_multiple
+
+    class DocumentDeleteView(RefuseDeletingLockedFileMixin, document_views.DeleteView):
+        edit_url_name = "wagtaildocs:edit"
+
+    class ImageDeleteView(RefuseDeletingLockedFileMixin, image_views.DeleteView):
+        edit_url_name = "wagtailimages:edit"
+
+    class MultipleDocumentDeleteView(RefuseDeletingLockedUploadMixin, document_multiple.DeleteView):
+        pass
+
+    class MultipleImageDeleteView(RefuseDeletingLockedUploadMixin, image_multiple.DeleteView):
+        pass
+
+    return [
+        path("documents/delete/<int:document_id>/", DocumentDeleteView.as_view()),
+        path("documents/multiple/<int:doc_id>/delete/", MultipleDocumentDeleteView.as_view()),
+        path("images/<int:image_id>/delete/", ImageDeleteView.as_view()),
+        path("images/multiple/<int:image_id>/delete/", MultipleImageDeleteView.as_view()),
+    ]
+
+
+@hooks.register("before_bulk_action")
+def refuse_deleting_locked_files(request, action_type, objects, action_class_instance):
+    """Wagtail's bulk delete of documents and images: refused whole when any is locked
+    (the ``pre_delete`` lock would refuse it too, as a bare 403)."""
+    from cms.files import file_kind
+
+    if action_type != "delete":
+        return None
+    refusals = [
+        refusal
+        for obj in objects
+        if file_kind(obj) is not None and (refusal := _delete_refusal(obj))
+    ]
+    if not refusals:
+        return None
+    for refusal in refusals:
+        messages.error(request, refusal)
+    messages.error(request, "Nothing was deleted.")
+    return redirect(action_class_instance.next_url)

@@ -196,16 +196,18 @@ def test_moving_an_approved_internal_attachment_to_a_public_collection_is_refuse
     assert Client().get(document.url).status_code in (302, 403)
 
 
-def test_renaming_an_approved_document_is_still_allowed(marketer, approved_attachment):
+def test_tags_of_an_approved_document_stay_editable(marketer, approved_attachment):
+    """Its title is locked (readers see it: tests/security/test_attack_routes.py), its
+    tags aren't."""
     document, _asset = approved_attachment
     client = signed_in(marketer)
     url = reverse("wagtaildocs:edit", args=[document.pk])
 
-    response = client.post(url, edit_form_data(client, url, title="Cardiac rehab referral"))
+    response = client.post(url, edit_form_data(client, url, tags="rehab, referral"))
 
     assert response.status_code == 302
     document.refresh_from_db()
-    assert document.title == "Cardiac rehab referral"
+    assert sorted(document.tags.names()) == ["referral", "rehab"]
 
 
 @pytest.fixture
