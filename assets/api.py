@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import APIToken
 
 from assets import selectors
-from cms import roles
+from cms.publication import Viewer
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -109,7 +109,8 @@ def library(request):
             401,
             WWW_Authenticate='Bearer realm="concord"',
         )
-    if not roles.can_use_library(user):
+    viewer = Viewer.of(user)  # the token's user, not the session's
+    if not viewer.can_use_library:
         return _error("This account can't use the sales library.", 403)
     try:
         filters = selectors.parse_library_filters(request.GET)
@@ -120,7 +121,7 @@ def library(request):
     except selectors.InvalidFilter as error:
         return _error(str(error), 400)
 
-    results = selectors.library_items(user=user, filters=filters)
+    results = selectors.library_items(user=viewer, filters=filters)
     count = results.count()
     start = (page - 1) * page_size
     items = list(results[start : start + page_size]) if start < count else []

@@ -34,8 +34,8 @@ from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction,
 from wagtail.signals import post_page_move
 
 from assets.models import LibraryVersion, Objection
-from cms import roles
 from cms.models import ApprovedMessage, JourneyStage, Segment, ServiceLine
+from cms.publication import Viewer
 from glossary.models import GlossaryTerm
 
 CACHE_PREFIX = "library"
@@ -54,13 +54,10 @@ def bump():
 
 
 def audience(user):
-    """Who the answer is for, as far as visibility goes: all superusers look alike,
-    and so do all users with the same groups."""
-    if not user.is_authenticated:
-        return "anonymous"
-    if user.is_superuser:
-        return "superuser"
-    return "|".join(sorted(roles.group_names(user)))
+    """Who the answer is for, as far as visibility goes (``Viewer.audience``): all
+    superusers look alike, and so do all users with the same groups. ``user``: a
+    ``Viewer`` (``request.viewer``) or a user."""
+    return Viewer.of(user).audience
 
 
 def key(namespace, *, user, parts, current=None):

@@ -239,19 +239,22 @@ class ItemDocument:
 @dataclass
 class PackDocument:
     pack: object  # assets.selectors.CallPack
-    user: object
+    user: object  # the rep it is prepared for (their name is printed)
+    viewer: object = None  # what they may see (cms.publication.Viewer); from user if None
     glossary: object = None  # glossary.selectors.ServiceLineGlossary
     objections: list = field(default_factory=list)
     on: date = field(default_factory=timezone.localdate)
 
     @classmethod
-    def build(cls, *, user, service_line, stage, segment):
+    def build(cls, *, user, service_line, stage, segment, viewer=None):
         from assets.selectors import call_pack
+        from cms.publication import Viewer
         from glossary.selectors import service_line_glossary
 
-        pack = call_pack(user=user, service_line=service_line, stage=stage, segment=segment)
+        viewer = Viewer.of(viewer or user)
+        pack = call_pack(user=viewer, service_line=service_line, stage=stage, segment=segment)
         glossary = service_line_glossary(service_line)
-        document = cls(pack=pack, user=user, glossary=glossary)
+        document = cls(pack=pack, user=user, viewer=viewer, glossary=glossary)
         document.objections = document._objections()
         return document
 
@@ -304,7 +307,7 @@ class PackDocument:
     def talk_track_document(self):
         if self.pack.talk_track is None:
             return None
-        return ItemDocument(self.pack.talk_track, user=self.user)
+        return ItemDocument(self.pack.talk_track, user=self.viewer or self.user)
 
     def key(self):
         pack = self.pack
@@ -338,7 +341,7 @@ class PackDocument:
         if self.talk_track_document is not None:
             labels += self.talk_track_document.dependencies()
         for page in self.pack.one_pagers:
-            labels += ItemDocument(page, user=self.user).dependencies()
+            labels += ItemDocument(page, user=self.viewer or self.user).dependencies()
         return labels
 
     def last_modified(self):

@@ -33,7 +33,7 @@ from django.utils.http import http_date
 
 from assets import freshness, pdf, pdf_views, services
 from assets.models import LibraryItemPage, UsageEvent
-from cms import roles
+from cms.publication import viewer_of
 
 PATH_SUFFIX = "/pdf/"
 NAMESPACE = "pdf-route"
@@ -67,10 +67,10 @@ def offer_route(request, document, *, key, etag, last_modified):
 def route_key(request):
     """The route entry's cache key for this request, or None if the fast path doesn't
     apply to this user (anonymous, or no library role: the slow path answers)."""
-    user = request.user
-    if not user.is_authenticated or not roles.can_use_library(user):
+    viewer = viewer_of(request)
+    if not viewer.can_use_library:
         return None
-    return freshness.key(NAMESPACE, user=user, parts=[request.get_host(), request.path])
+    return freshness.key(NAMESPACE, user=viewer, parts=[request.get_host(), request.path])
 
 
 class CachedPdfMiddleware:

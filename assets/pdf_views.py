@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 from assets import pdf, pdf_fast, selectors
 from assets.pdf_documents import ItemDocument, PackDocument, last_modified_http
 from cms import roles
+from cms.publication import viewer_of
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,10 @@ def item_pdf(request, page):
     if denied is not None:
         return denied
     page = page.specific
-    if not selectors.item_is_visible(page, request.user):
+    if not selectors.item_is_visible(page, viewer_of(request)):
         raise Http404("This item isn't available in the library.")
     return _pdf_response(
-        request, ItemDocument(page, user=request.user), started=started, route=True
+        request, ItemDocument(page, user=viewer_of(request)), started=started, route=True
     )
 
 
@@ -80,6 +81,7 @@ def pack_pdf(request, library_page):
         )
     document = PackDocument.build(
         user=request.user,
+        viewer=viewer_of(request),
         service_line=filters.service_line,
         stage=filters.stage,
         segment=filters.segment,
@@ -127,7 +129,7 @@ def preview_pdf(request, page):
 def _check_library_user(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not roles.can_use_library(request.user):
+    if not viewer_of(request).can_use_library:
         raise PermissionDenied
     return None
 

@@ -1,10 +1,10 @@
 """Reads for the rep library, its API and its reports.
 
-The one rule everything here applies: a rep sees an item only when it is *visible* —
-live, not expired, stamped by the review workflow (``approval_code != ""``), not past
-its review-by date, and not behind a page-privacy restriction the user doesn't pass.
-``visible_library_items(user)`` is that rule as a queryset; every listing, search,
-call pack and API answer starts from it.
+The one rule everything here applies: a rep sees an item only when it is approved and
+current (``cms.publication.current``) and not behind a page-privacy restriction the
+viewer doesn't pass (``cms.publication.Viewer``). ``visible_library_items(viewer)`` is
+that rule as a queryset; every listing, search, call pack and API answer starts from
+it. Functions take a ``Viewer`` (a user is turned into one).
 """
 
 import re
@@ -27,8 +27,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from wagtail.models import CollectionViewRestriction, PageViewRestriction
-
 from assets import freshness, search
 from assets.models import (
     EnablementAssetPage,
@@ -38,8 +36,9 @@ from assets.models import (
     UsageEvent,
 )
 from assets.models.library import Kind, Purpose
-from cms import roles
+from cms import publication
 from cms.models import JourneyStage, Segment, ServiceLine
+from cms.publication import Viewer
 
 MAX_QUERY_LENGTH = 200
 _NOT_SEARCHABLE = re.compile(r"[^\w'\-.]+")
@@ -185,69 +184,19 @@ def parse_library_filters(params, *, taxonomy=None):
 # Visibility ------------------------------------------------------------------------
 
 
-def hidden_paths(user):
-    """Tree paths of page-privacy restrictions this user does not pass (one query).
-
-    Mirrors ``PageViewRestriction.accept_request``: group restrictions let members and
-    superusers through, login restrictions any signed-in user; password restrictions
-    can't be passed from a listing, so their pages are never listed.
-    """
-    cached = getattr(user, "_concord_hidden_paths", None)
-    if cached is not None:
-        return cached
-    rows = PageViewRestriction.objects.values_list(
-        "pk", "page__path", "restriction_type", "groups__name"
-    )
-    restrictions = {}
-    group_ids = {}
-    for pk, path, kind, group_name in rows:
-        restrictions[pk] = (path, kind)
-        if group_name:
-            group_ids.setdefault(pk, set()).add(group_name)
-    user_groups = roles.group_names(user)
-    hidden = []
-    for pk, (path, kind) in restrictions.items():
-        if kind == PageViewRestriction.LOGIN and user.is_authenticated:
-            continue
-        if kind == PageViewRestriction.GROUPS and (
-            user.is_superuser or group_ids.get(pk, set()) & user_groups
-        ):
-            continue
-        if kind == PageViewRestriction.NONE:
-            continue
-        hidden.append(path)
-    # Drop paths inside another hidden path: fewer conditions, same result.
-    hidden = sorted(set(hidden))
-    pruned = [path for path in hidden if not any(path != p and path.startswith(p) for p in hidden)]
-    if user.is_authenticated:
-        user._concord_hidden_paths = pruned
-    return pruned
-
-
-def visible_library_items(user):
-    """Every library item this user may see, as a queryset (no ordering)."""
-    if not roles.can_use_library(user):
+def visible_library_items(viewer):
+    """Every library item this viewer may see, as a queryset (no ordering)."""
+    viewer = Viewer.of(viewer)
+    if not viewer.can_use_library:
         return LibraryItemPage.objects.none()
-    queryset = (
-        LibraryItemPage.objects.live()
-        .filter(expired=False, review_by__gte=timezone.localdate())
-        .exclude(approval_code="")
-    )
-    for path in hidden_paths(user):
-        queryset = queryset.exclude(path__startswith=path)
-    return queryset
+    return viewer.visible_pages(publication.current(LibraryItemPage.objects.all()))
 
 
-def item_is_visible(item, user):
-    """The visibility rule for one page already in memory (no query if cached paths)."""
+def item_is_visible(item, viewer):
+    """The visibility rule for one page already in memory."""
+    viewer = Viewer.of(viewer)
     return bool(
-        roles.can_use_library(user)
-        and item.live
-        and not item.expired
-        and item.approval_code
-        and item.review_by is not None
-        and item.review_by >= timezone.localdate()
-        and not any(item.path.startswith(path) for path in hidden_paths(user))
+        viewer.can_use_library and publication.is_current(item) and viewer.may_see_page(item)
     )
 
 
@@ -393,41 +342,23 @@ def _search(queryset, q, *, order_by_relevance):
 # Detail pages and the call pack ----------------------------------------------------
 
 
-def visible_attachments(asset, user):
-    """The asset's files whose collection this user may download from."""
+def visible_attachments(asset, viewer):
+    """The asset's files whose collection this viewer may download from."""
+    viewer = Viewer.of(viewer)
     attachments = list(asset.attachments.select_related("document__collection"))
-    if not attachments:
-        return []
-    if user.is_superuser:
-        return attachments
-    user_groups = roles.group_names(user)
-    denied = set()
-    restrictions = CollectionViewRestriction.objects.select_related("collection").prefetch_related(
-        "groups"
-    )
-    for restriction in restrictions:
-        if restriction.restriction_type == CollectionViewRestriction.LOGIN:
-            allowed = user.is_authenticated
-        elif restriction.restriction_type == CollectionViewRestriction.GROUPS:
-            allowed = bool({group.name for group in restriction.groups.all()} & user_groups)
-        else:
-            allowed = restriction.restriction_type == CollectionViewRestriction.NONE
-        if not allowed:
-            denied.add(restriction.collection.path)
     return [
         attachment
         for attachment in attachments
-        if not any(attachment.document.collection.path.startswith(path) for path in denied)
+        if viewer.may_download_from(attachment.document.collection)
     ]
 
 
-def visible_objections(user):
+def visible_objections(viewer):
     """Objections with an approved, current response that reps may use."""
-    if not roles.can_use_library(user):
+    if not Viewer.of(viewer).can_use_library:
         return Objection.objects.none()
     return (
-        Objection.objects.filter(live=True, review_by__gte=timezone.localdate())
-        .exclude(approval_code="")
+        publication.current(Objection.objects.all())
         .exclude(approved_response="")
         .exclude(status=Objection.Status.RETIRED)
     )
@@ -479,6 +410,7 @@ class CallPack:
 
 def call_pack(*, user, service_line, stage, segment, max_assets=6):
     """The talk track, one-pagers and top objections for a call. Constant query count."""
+    user = Viewer.of(user)
     filters = LibraryFilters(service_line=service_line, stage=stage, segment=segment)
     items = library_items(user=user, filters=filters)
     talk_track = (
@@ -512,6 +444,7 @@ def call_pack(*, user, service_line, stage, segment, max_assets=6):
 
 def talk_track_links(talk_track, user):
     """The talk track's linked objections and assets, only those visible to ``user``."""
+    user = Viewer.of(user)
     objection_ids = list(talk_track.linked_objections.values_list("objection_id", flat=True))
     asset_ids = list(talk_track.linked_assets.values_list("asset_id", flat=True))
     objections = (
@@ -534,12 +467,8 @@ def objection_review(*, since=None, service_line=None, without_response=False):
         queryset = queryset.filter(first_heard_at__date__gte=since)
     if service_line is not None:
         queryset = queryset.filter(service_lines=service_line)
-    today = timezone.localdate()
     has_response = (
-        Q(live=True, review_by__gte=today)
-        & ~Q(approval_code="")
-        & ~Q(approved_response="")
-        & ~Q(status=Objection.Status.RETIRED)
+        publication.current_q() & ~Q(approved_response="") & ~Q(status=Objection.Status.RETIRED)
     )
     if without_response:
         queryset = queryset.exclude(has_response)
@@ -565,8 +494,7 @@ def usage_by_item(*, since, kind=None, service_line=None, unused_only=False):
         UsageEvent.objects.filter(page=OuterRef("pk")).order_by("-created_at").values("created_at")
     )
     queryset = (
-        LibraryItemPage.objects.live()
-        .exclude(approval_code="")
+        publication.current(LibraryItemPage.objects.all())
         .annotate(
             views=count(UsageEvent.Kind.VIEW),
             downloads=count(UsageEvent.Kind.DOWNLOAD),

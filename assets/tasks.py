@@ -48,6 +48,7 @@ def prerender_item_pdf(page_id):
     from assets.models import LibraryItemPage
     from assets.pdf_documents import ItemDocument
     from assets.selectors import item_is_visible
+    from cms.publication import Viewer
 
     page = LibraryItemPage.objects.filter(pk=page_id).first()
     if page is None:
@@ -55,7 +56,7 @@ def prerender_item_pdf(page_id):
     page = page.specific
     if page.kind not in PRERENDER_KINDS:
         return "not pre-rendered"
-    rep = rep_perspective()
+    rep = Viewer.sales_rep()
     if not item_is_visible(page, rep):
         return "not visible"
     document = ItemDocument(page, user=rep)
@@ -97,14 +98,3 @@ def prerender_item_pdf(page_id):
             break
     logger.debug("Pre-rendered the PDF of %s (%s)", page.title, document.filename())
     return "rendered"
-
-
-def rep_perspective():
-    """A stand-in sales rep (never saved) to apply the library's visibility rules as."""
-    from django.contrib.auth import get_user_model
-
-    from cms import roles
-
-    rep = get_user_model()(username="pdf-prerender")
-    rep._concord_group_names = {roles.SALES_REPS}
-    return rep

@@ -25,7 +25,7 @@ from assets import freshness, selectors, services
 from assets.forms import ObjectionLogForm
 from assets.models import EnablementAssetPage, TalkTrackPage, UsageEvent
 from assets.models.library import Kind, Purpose
-from cms import roles
+from cms.publication import viewer_of
 
 PAGE_SIZE = 20
 USED_RESULTS_SECONDS = 5 * 60  # "most used" order changes with every view
@@ -41,7 +41,7 @@ def private(response):
 def require_library_user(request):
     if not request.user.is_authenticated:
         raise Http404  # page privacy redirects first; this is only a safety net
-    if not roles.can_use_library(request.user):
+    if not viewer_of(request).can_use_library:
         raise PermissionDenied
 
 
@@ -160,14 +160,14 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
         number = 1
     key = freshness.key(
         "results",
-        user=request.user,
+        user=viewer_of(request),
         parts=[request.get_host(), library.pk, sorted(filters.as_query().items()), number],
         current=current,
     )
     html = cache.get(key)
     if html is not None:
         return html, "cached"
-    results = selectors.library_items(user=request.user, filters=filters)
+    results = selectors.library_items(user=viewer_of(request), filters=filters)
     page_obj = paginate(results, number)
     page_obj.object_list = selectors.attach_taxonomy(
         page_obj.object_list, taxonomy, request=request
@@ -211,7 +211,7 @@ def before_your_call(request, library):
             status = 400
         else:
             pack = selectors.call_pack(
-                user=request.user,
+                user=viewer_of(request),
                 service_line=filters.service_line,
                 stage=filters.stage,
                 segment=filters.segment,
@@ -281,7 +281,7 @@ def objection_log(request, library):
 
 def _check_item(request, item):
     require_library_user(request)
-    if not selectors.item_is_visible(item, request.user):
+    if not selectors.item_is_visible(item, viewer_of(request)):
         raise Http404("This item isn't available in the library.")
 
 
@@ -289,7 +289,7 @@ def item_detail(request, item):
     is_preview = getattr(request, "is_preview", False)
     if not is_preview:
         _check_item(request, item)
-    user = request.user
+    viewer = viewer_of(request)
     paused = [line for line in item.service_lines.all() if line.is_paused]
     context = {
         "paused_lines": paused,
@@ -298,15 +298,15 @@ def item_detail(request, item):
         "pdf_url": item.get_pdf_url(request=request),
     }
     if isinstance(item, EnablementAssetPage):
-        context["attachments"] = selectors.visible_attachments(item, user)
+        context["attachments"] = selectors.visible_attachments(item, viewer)
         # A new page previewed before its first save has no row for objections to link to.
         context["objections"] = (
-            list(selectors.visible_objections(user).filter(linked_assets__asset=item).distinct())
+            list(selectors.visible_objections(viewer).filter(linked_assets__asset=item).distinct())
             if item.pk
             else []
         )
     elif isinstance(item, TalkTrackPage):
-        objections, assets = selectors.talk_track_links(item, user)
+        objections, assets = selectors.talk_track_links(item, viewer)
         context.update(
             linked_objections=objections,
             linked_assets=assets,
@@ -321,7 +321,7 @@ def item_detail(request, item):
             ),
         )
     if not is_preview:
-        services.usage_record(user=user, kind=UsageEvent.Kind.VIEW, page=item)
+        services.usage_record(user=request.user, kind=UsageEvent.Kind.VIEW, page=item)
     response = item.render(request, context_overrides=context)
     return response if is_preview else private(response)
 
@@ -337,7 +337,7 @@ def item_pdf(request, item):
 
 def attachment_download(request, asset, attachment_id):
     _check_item(request, asset)
-    for attachment in selectors.visible_attachments(asset, request.user):
+    for attachment in selectors.visible_attachments(asset, viewer_of(request)):
         if attachment.pk == attachment_id:
             services.usage_record(user=request.user, kind=UsageEvent.Kind.DOWNLOAD, page=asset)
             # The document view checks the collection's privacy again.
@@ -359,7 +359,7 @@ def pack_pdf(request, library):
             filters = None
         if filters and filters.service_line and filters.stage and filters.segment:
             pack = selectors.call_pack(
-                user=request.user,
+                user=viewer_of(request),
                 service_line=filters.service_line,
                 stage=filters.stage,
                 segment=filters.segment,

@@ -7,26 +7,20 @@ copies that drift apart. Wagtail's reference index records every use, which is w
 the approved message's "Usage" screen in the admin lists.
 """
 
-from django.utils import timezone
-
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock as WagtailTableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock as WagtailImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.publication import is_current
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
 
 
 def message_is_current(message):
-    """Whether an approved message may be shown: live, stamped and not past review-by."""
-    return bool(
-        message is not None
-        and message.live
-        and message.approval_code
-        and message.review_by is not None
-        and message.review_by >= timezone.localdate()
-    )
+    """Whether an approved message may be shown (``cms.publication.is_current``)."""
+    return is_current(message)
 
 
 class HeadingBlock(blocks.StructBlock):

@@ -1,10 +1,10 @@
-from cms import roles
+from cms.publication import viewer_of
 
 
 def concord(request):
     """Role flags for the site templates (navigation differs for reps and staff)."""
-    user = getattr(request, "user", None)
+    viewer = viewer_of(request)
     return {
-        "is_library_user": bool(user and roles.can_use_library(user)),
-        "is_staff_editor": bool(user and roles.is_staff_editor(user)),
+        "is_library_user": viewer.can_use_library,
+        "is_staff_editor": viewer.is_staff_editor,
     }

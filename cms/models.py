@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError
 from django.http import Http404
-from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -250,9 +249,11 @@ class ApprovalStampMixin(models.Model):
             return ""
         return f"{self.approval_code} v{self.approval_version}"
 
-    @property
-    def is_past_review_by(self):
-        return self.review_by is not None and self.review_by < timezone.localdate()
+    def is_current(self, *, on=None):
+        """Approved and current: live, stamped, not past review-by (``cms.publication``)."""
+        from cms.publication import is_current
+
+        return is_current(self, on=on)
 
     def get_review_audience(self):
         """``internal``, ``external`` or ``public``: decides which review route applies."""
@@ -422,11 +423,9 @@ class ServiceLinePage(ApprovalStampMixin, Page):
 
     @property
     def is_approved_and_current(self):
-        return bool(
-            self.approval_code
-            and self.review_by is not None
-            and self.review_by >= timezone.localdate()
-        )
+        from cms.publication import is_current
+
+        return is_current(self)
 
     def get_glossary_terms(self):
         """The service line's approved glossary terms, fetched when the page renders.

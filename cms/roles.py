@@ -77,13 +77,10 @@ PAGE_PERMISSIONS = {
 
 
 def group_names(user):
+    """The user's group names (one query; per-request code uses ``request.viewer``)."""
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_concord_group_names", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._concord_group_names = cached
-    return cached
+    return set(user.groups.values_list("name", flat=True))
 
 
 def is_staff_editor(user):

@@ -43,6 +43,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from cms.publication import current
 from glossary.selectors import (
     CHANNEL_LABELS,
     PUBLIC,
@@ -326,11 +327,8 @@ def _words(text: str) -> list[re.Match]:
 def message_drift() -> list[MessageDrift]:
     from cms.models import ApprovedMessage
 
-    today = timezone.localdate()
     messages = []
-    for message in ApprovedMessage.objects.filter(live=True, review_by__gte=today).exclude(
-        approval_code=""
-    ):
+    for message in current(ApprovedMessage.objects.all()):
         words = [match.group().casefold() for match in _words(message.text)]
         if len(words) >= MESSAGE_MIN_WORDS:
             messages.append((message, words, _shingles(words)))

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Q
-from django.utils import timezone
 
+from cms.publication import current
 from glossary.models import GlossaryTerm
 
 # Where a piece of content is seen, for the reports.
@@ -32,13 +32,7 @@ def approved_terms(*, on=None):
     review_by >= today"): a term published without an approval, or past its
     review-by date, is not enforced.
     """
-    on = on or timezone.localdate()
-    return (
-        GlossaryTerm.objects.filter(live=True, review_by__gte=on)
-        .exclude(approval_code="")
-        .select_related("service_line")
-        .order_by("pk")
-    )
+    return current(GlossaryTerm.objects.all(), on=on).select_related("service_line").order_by("pk")
 
 
 @dataclass

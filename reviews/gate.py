@@ -16,7 +16,6 @@ Three checks, all on the submitted revision (not the live row):
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from wagtail.models import ReferenceIndex
 
@@ -68,17 +67,16 @@ def withdrawn_message_problems(obj):
             used.setdefault(str(object_id), content_path)
     if not used:
         return []
-    today = timezone.localdate()
     problems = []
     for message in ApprovedMessage.objects.filter(pk__in=used).order_by("title"):
+        if message.is_current():
+            continue
         if not message.live:
             state = "has been withdrawn"
         elif not message.approval_code:
             state = "has not been approved"
-        elif message.review_by is not None and message.review_by < today:
-            state = "is past its review-by date"
         else:
-            continue
+            state = "is past its review-by date"
         problems.append(
             f"{used[str(message.pk)]}: the approved message “{message.title}” {state}; "
             "choose a current message or remove it."

@@ -27,7 +27,6 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.text import Truncator
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -206,10 +205,7 @@ class Objection(
     def has_approved_response(self):
         """Reps can use the response: live, stamped, current and not retired."""
         return bool(
-            self.live
-            and self.approval_code
-            and self.review_by is not None
-            and self.review_by >= timezone.localdate()
+            self.is_current()
             and self.approved_response.strip()
             and self.status != self.Status.RETIRED
         )

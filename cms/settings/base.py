@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "cms.middleware.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cms.publication.ViewerMiddleware",  # request.viewer: who is looking (cms/publication.py)
     # Server-Timing (cached or built) only with DEBUG or for staff (cms/middleware.py).
     "cms.middleware.ServerTimingMiddleware",
     "assets.pdf_fast.CachedPdfMiddleware",  # cached item PDFs: docs/pdfs.md
