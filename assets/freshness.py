@@ -105,7 +105,7 @@ DRAFT_BOOKKEEPING = frozenset(
 
 
 def _changed(sender, instance=None, update_fields=None, created=False, **kwargs):
-    if instance is None or not isinstance(instance, WATCHED):
+    if instance is None:
         return
     if update_fields and set(update_fields) <= DRAFT_BOOKKEEPING:
         return
@@ -123,12 +123,22 @@ def _page_moved(sender, **kwargs):
     bump()
 
 
+def watched_models():
+    """Every concrete model whose rows are (or subclass) one of ``WATCHED``: signals are
+    sent with the concrete class (``EnablementAssetPage``, not ``Page``)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, WATCHED)]
+
+
 def connect():
-    """Connect the receivers (``AssetsConfig.ready``). Every page save counts (page
-    privacy, moves and stamps all reach the library through ``Page`` rows) except one
-    that only records a new draft revision."""
-    post_save.connect(_changed, dispatch_uid="assets-freshness-save")
-    post_delete.connect(_changed, dispatch_uid="assets-freshness-delete")
+    """Connect the receivers (``AssetsConfig.ready``), each with its ``sender``. Every
+    page save counts (page privacy, moves and stamps all reach the library through
+    ``Page`` rows) except one that only records a new draft revision."""
+    for model in watched_models():
+        label = model._meta.label_lower
+        post_save.connect(_changed, sender=model, dispatch_uid=f"assets-freshness-save-{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"assets-freshness-delete-{label}")
     post_page_move.connect(_page_moved, dispatch_uid="assets-freshness-moved")
     for restriction in (PageViewRestriction, CollectionViewRestriction):
         m2m_changed.connect(

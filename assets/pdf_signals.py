@@ -1,24 +1,24 @@
-"""Keep the PDF cache in step with publishing (connected from ``AssetsConfig.ready``).
+"""Keep the PDF cache in step with review (connected from ``AssetsConfig.ready``).
 
 Cache keys already change with every new revision or approval stamp, so nothing stale
 is ever served; these receivers make the cache *tidy and warm*:
 
-* a library item published (its approval stamp comes with the approved revision):
-  pre-render its PDF in the background, after the transaction commits;
-* anything withdrawn (unpublished, expired, deleted) or republished: drop the cached
-  PDFs that contain it, so bytes of withdrawn material don't linger.
+* approved content went live (``reviews.events.approval_live``, sent once per
+  approval): drop the cached PDFs that contain its old version; pre-render a library
+  item's PDF in the background, after the transaction commits;
+* content withdrawn, expired or unpublished (``reviews.events.content_withdrawn``) or
+  deleted: drop the cached PDFs that contain it, so its bytes don't linger.
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from wagtail.signals import page_published, page_unpublished, published, unpublished
-
 from assets import pdf
 from assets.models import LibraryItemPage, Objection
 from cms.models import ApprovedMessage
 from glossary.models import GlossaryTerm
+from reviews.events import approval_live, content_withdrawn
 
 STAMPED_SNIPPETS = (Objection, GlossaryTerm, ApprovedMessage)
 
@@ -35,24 +35,22 @@ def _prerender_after_commit(page):
         transaction.on_commit(lambda: prerender_item_pdf.enqueue(page_id))
 
 
-@receiver(page_published, dispatch_uid="assets-pdf-page-published")
-def item_published(sender, instance, **kwargs):
-    if _is_library_item(instance):
-        pdf.drop_dependents(instance)
-        _prerender_after_commit(instance)
+@receiver(approval_live, dispatch_uid="assets-pdf-approval-live")
+def approved_content_live(sender, obj, **kwargs):
+    """Approved content went live (with its stamp): drop what contained the old version,
+    and pre-render a library item's PDF once."""
+    if _is_library_item(obj):
+        pdf.drop_dependents(obj)
+        _prerender_after_commit(obj)
+    elif isinstance(obj, STAMPED_SNIPPETS):
+        pdf.drop_dependents(obj)
 
 
-@receiver(page_unpublished, dispatch_uid="assets-pdf-page-unpublished")
-def item_withdrawn(sender, instance, **kwargs):
-    if _is_library_item(instance):
-        pdf.drop_dependents(instance)
-
-
-@receiver(published, dispatch_uid="assets-pdf-snippet-published")
-@receiver(unpublished, dispatch_uid="assets-pdf-snippet-unpublished")
-def snippet_changed(sender, instance, **kwargs):
-    if isinstance(instance, STAMPED_SNIPPETS):
-        pdf.drop_dependents(instance)
+@receiver(content_withdrawn, dispatch_uid="assets-pdf-withdrawn")
+def content_taken_down(sender, obj, **kwargs):
+    """Withdrawn, expired or unpublished: bytes of it don't linger in the cache."""
+    if _is_library_item(obj) or isinstance(obj, STAMPED_SNIPPETS):
+        pdf.drop_dependents(obj)
 
 
 @receiver(post_delete, dispatch_uid="assets-pdf-deleted")

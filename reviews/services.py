@@ -5,9 +5,7 @@ commands call these; none of them changes review state by itself.
 """
 
 import calendar
-import contextvars
 import logging
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -27,9 +25,6 @@ from reviews.routing import route_for
 logger = logging.getLogger(__name__)
 
 GENERIC_CODE = "GEN"
-
-# Why the object being unpublished right now is withdrawn (read by reviews.signals).
-_withdrawal = contextvars.ContextVar("concord_withdrawal", default=None)
 
 
 # Dates -------------------------------------------------------------------------
@@ -291,10 +286,13 @@ def approval_went_live(*, obj, revision):
     )
     if record is None or record.is_current:
         return record
+    from reviews.events import approval_live
+
     with transaction.atomic():
         ApprovalRecord.objects.for_object(obj).filter(is_current=True).update(is_current=False)
         ApprovalRecord.objects.filter(pk=record.pk).update(is_current=True)
     record.is_current = True
+    approval_live.send(sender=type(specific(obj)), obj=specific(obj), record=record)
     return record
 
 
@@ -368,20 +366,6 @@ def workflow_finished(*, workflow_state, user=None):
 # Withdrawal, expiry and the cascade ---------------------------------------------------
 
 
-def current_withdrawal():
-    """``(reason, expired)`` of the withdrawal in progress, or ``None``."""
-    return _withdrawal.get()
-
-
-@contextmanager
-def _withdrawing(reason, expired):
-    token = _withdrawal.set((reason, expired))
-    try:
-        yield
-    finally:
-        _withdrawal.reset(token)
-
-
 @transaction.atomic
 def withdraw(*, obj, reason, user=None, expired=False):
     """Take ``obj`` down (unpublish), log why, and tell its owner.
@@ -394,25 +378,43 @@ def withdraw(*, obj, reason, user=None, expired=False):
     if not isinstance(live, DraftStateMixin) or not live.live:
         return False
     revision = live.live_revision
-    with _withdrawing(reason, expired):
-        # Logged first so the audit trail reads cause before effect (the cascade).
-        log(
-            instance=live,
-            action="reviews.expire" if expired else "reviews.withdraw",
-            user=user,
-            revision=revision,
-            data={"reason": reason, "approval": getattr(live, "approval_label", "")},
-        )
-        live.unpublish(set_expired=expired, user=user, log_action=False)
+    # Logged first so the audit trail reads cause before effect (the cascade).
+    log(
+        instance=live,
+        action="reviews.expire" if expired else "reviews.withdraw",
+        user=user,
+        revision=revision,
+        data={"reason": reason, "approval": getattr(live, "approval_label", "")},
+    )
+    # The record says why before Wagtail's "unpublished" signal fires, so the receiver
+    # for unpublishing in the admin (reviews.signals) finds it handled.
+    record_withdrawal(obj=live, reason=reason, expired=expired)
+    live.unpublish(set_expired=expired, user=user, log_action=False)
+    withdrawal_done(obj=live, reason=reason, expired=expired)
     notify_owner(obj=live, reason=reason, expired=expired)
     return True
 
 
+def withdrawal_done(*, obj, reason, expired):
+    """After ``obj`` went down: withdraw what uses it (messages), tell the listeners."""
+    from cms.models import ApprovedMessage
+    from reviews.events import content_withdrawn
+
+    if isinstance(obj, ApprovedMessage):
+        cascade_withdrawal(message=obj, expired=expired)
+    content_withdrawn.send(sender=type(obj), obj=obj, reason=reason, expired=expired)
+
+
 def record_withdrawal(*, obj, reason, expired=False):
-    """Mark the current approval record of ``obj`` as withdrawn or expired (once)."""
+    """Mark the current approval record of ``obj`` as withdrawn or expired (once).
+
+    Returns how many records it marked (0: already marked, or never approved)."""
     reason = f"{'Expired' if expired else 'Withdrawn'}: {reason}"
-    ApprovalRecord.objects.for_object(obj).current().filter(withdrawn_at=None).update(
-        withdrawn_at=timezone.now(), withdrawal_reason=reason[:255]
+    return (
+        ApprovalRecord.objects.for_object(obj)
+        .current()
+        .filter(withdrawn_at=None)
+        .update(withdrawn_at=timezone.now(), withdrawal_reason=reason[:255])
     )
 
 

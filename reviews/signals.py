@@ -95,16 +95,18 @@ def log_entry_saved(sender, instance, created=False, raw=False, **kwargs):
 
 
 def content_unpublished(sender, instance, **kwargs):
-    """Any withdrawal of approved content: note it on the record; cascade from messages."""
+    """Approved content unpublished in the admin: note it, cascade, tell the listeners.
+
+    ``reviews.services.withdraw`` (expiry, the cascade) marks the record before it
+    unpublishes and does the rest itself, so here the record is already marked.
+    """
     if not is_reviewable(instance):
         return
-    from cms.models import ApprovedMessage
-    from reviews.services import cascade_withdrawal, current_withdrawal, record_withdrawal
+    from reviews.services import record_withdrawal, withdrawal_done
 
-    reason, expired = current_withdrawal() or ("Unpublished in the admin.", False)
-    record_withdrawal(obj=instance, reason=reason, expired=expired)
-    if isinstance(instance, ApprovedMessage):
-        cascade_withdrawal(message=instance, expired=expired)
+    reason = "Unpublished in the admin."
+    if record_withdrawal(obj=instance, reason=reason):
+        withdrawal_done(obj=instance, reason=reason, expired=False)
 
 
 def connect():
