@@ -8,7 +8,6 @@ from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
@@ -17,6 +16,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 from assets import reports, services
 from assets.models import Objection, UsageEvent
 from cms.exports import FormulaSafeExportMixin
+from cms.menus import PermissionMenuItem, policy_allows
 
 objection_permissions = ModelPermissionPolicy(Objection)
 usage_permissions = ModelPermissionPolicy(UsageEvent)
@@ -170,16 +170,6 @@ def register_admin_urls():
     ]
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, policy, actions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.policy = policy
-        self.actions = actions
-
-    def is_shown(self, request):
-        return self.policy.user_has_any_permission(request.user, self.actions)
-
-
 @hooks.register("register_reports_menu_item")
 def register_objection_review_menu_item():
     return PermissionMenuItem(
@@ -188,8 +178,7 @@ def register_objection_review_menu_item():
         name="objection-review",
         icon_name="help",
         order=300,
-        policy=objection_permissions,
-        actions=["change", "view"],
+        allowed=policy_allows(objection_permissions, ["change", "view"]),
     )
 
 
@@ -201,8 +190,7 @@ def register_usage_menu_item():
         name="library-usage",
         icon_name="view",
         order=310,
-        policy=usage_permissions,
-        actions=["view"],
+        allowed=policy_allows(usage_permissions, ["view"]),
     )
 
 
@@ -214,6 +202,5 @@ def register_stage_usage_menu_item():
         name="usage-by-stage",
         icon_name="list-ol",
         order=320,
-        policy=usage_permissions,
-        actions=["view"],
+        allowed=policy_allows(usage_permissions, ["view"]),
     )

@@ -214,6 +214,14 @@ class TaxonomyNamesMixin:
         return ", ".join(str(segment) for segment in self.segments.all())
 
 
+class Audience(models.TextChoices):
+    """Who content is for; it decides the review route (``reviews.ReviewRoute``)."""
+
+    INTERNAL = "internal", "Internal (sales only)"
+    EXTERNAL = "external", "External (given to buyers)"
+    PUBLIC = "public", "Public (website)"
+
+
 class ApprovalStampMixin(models.Model):
     """What an approval stamps on content: the code, version, date and review-by date.
 

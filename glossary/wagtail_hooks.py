@@ -1,12 +1,12 @@
 from django.urls import include, path, reverse
 
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from cms.exports import FormulaSafeExportMixin
+from cms.menus import PermissionMenuItem
 from glossary import admin_views
 from glossary.models import GlossaryTerm
 
@@ -96,28 +96,25 @@ def register_glossary_admin_urls():
     return [path("glossary/", include((urls, "glossary_admin"), namespace="glossary_admin"))]
 
 
-class _ReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return admin_views.can_view_reports(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_consistency_report_menu_item():
-    return _ReportMenuItem(
+    return PermissionMenuItem(
         "Terminology consistency",
         reverse("glossary_admin:consistency"),
         name="terminology-consistency",
         icon_name="clipboard-list",
         order=1300,
+        allowed=admin_views.can_view_reports,
     )
 
 
 @hooks.register("register_reports_menu_item")
 def register_drift_report_menu_item():
-    return _ReportMenuItem(
+    return PermissionMenuItem(
         "Terminology drift",
         reverse("glossary_admin:drift"),
         name="terminology-drift",
         icon_name="resubmit",
         order=1310,
+        allowed=admin_views.can_view_reports,
     )

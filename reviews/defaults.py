@@ -8,12 +8,13 @@ is missing, looked up by name, so an administrator's later edits are kept.
 
 from django.conf import settings
 
+from cms.roles import COMPLIANCE as COMPLIANCE_GROUP
+
 GATE_TASK = "Terminology gate"
 COMPLIANCE_TASK = "Compliance approval"
 INTERNAL_TASK = "Internal approval"
 DEFAULT_WORKFLOW = "Compliance review"
 INTERNAL_WORKFLOW = "Internal review"
-COMPLIANCE_GROUP = "Compliance reviewers"
 
 # audience -> workflow name
 DEFAULT_ROUTES = {

@@ -26,11 +26,9 @@ from django.utils.html import format_html, format_html_join
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
 
-AUDIENCE_CHOICES = [
-    ("public", "Public (website)"),
-    ("external", "External (given to buyers)"),
-    ("internal", "Internal (sales only)"),
-]
+from cms.models import Audience
+
+AUDIENCE_CHOICES = Audience.choices
 
 
 def reviewable_content_types():

@@ -6,13 +6,13 @@ from django.urls import path, reverse
 
 from wagtail import hooks
 from wagtail.admin.action_menu import SubmitForModerationMenuItem as PageSubmitMenuItem
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import LogFormatter
 from wagtail.models import Page, WorkflowMixin
 from wagtail.snippets.action_menu import SubmitForModerationMenuItem as SnippetSubmitMenuItem
 
+from cms.menus import PermissionMenuItem, has_perm
 from reviews import messages as _editor_messages  # noqa: F401 - registers its hooks
 from reviews import routing, selectors, views
 from reviews.models import ComplianceApprovalTask, ReviewRoute
@@ -275,15 +275,6 @@ def register_report_urls():
     return urls
 
 
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, permission, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
 @hooks.register("register_reports_menu_item")
 def register_audit_trail_menu_item():
     return PermissionMenuItem(
@@ -292,7 +283,7 @@ def register_audit_trail_menu_item():
         name="review-audit-trail",
         icon_name="history",
         order=50,
-        permission="reviews.view_reviewevent",
+        allowed=has_perm("reviews.view_reviewevent"),
     )
 
 
@@ -304,7 +295,7 @@ def register_due_menu_item():
         name="due-for-re-review",
         icon_name="warning",
         order=51,
-        permission="reviews.view_approvalrecord",
+        allowed=has_perm("reviews.view_approvalrecord"),
     )
 
 
@@ -316,7 +307,7 @@ def register_expiring_menu_item():
         name="expiring-soon",
         icon_name="calendar-alt",
         order=52,
-        permission="reviews.view_approvalrecord",
+        allowed=has_perm("reviews.view_approvalrecord"),
     )
 
 

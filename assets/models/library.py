@@ -19,7 +19,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 
-from cms.models import ApprovalStampMixin, TaxonomyNamesMixin
+from cms.models import ApprovalStampMixin, Audience, TaxonomyNamesMixin
 
 
 class Kind(models.TextChoices):
@@ -45,12 +45,6 @@ KIND_CODES = {
     Kind.TALK_TRACK: "TT",
 }
 ASSET_KINDS = [choice for choice in Kind.choices if choice[0] != Kind.TALK_TRACK]
-
-
-class Audience(models.TextChoices):
-    INTERNAL = "internal", "Internal (sales only)"
-    EXTERNAL = "external", "External (given to buyers)"
-    PUBLIC = "public", "Public (web)"
 
 
 class Purpose(models.TextChoices):
