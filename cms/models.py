@@ -27,7 +27,7 @@ from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from cms.blocks import ContentStreamBlock
-from glossary.panels import TerminologyPanel
+from cms.checks import ContentChecksPanel
 
 
 class User(AbstractUser):
@@ -351,7 +351,7 @@ class ApprovedMessage(
             heading="Where it applies",
         ),
         FieldPanel("owner"),
-        TerminologyPanel(),
+        ContentChecksPanel(),
     ]
     search_fields = [
         index.SearchField("title"),
@@ -405,7 +405,7 @@ class ServiceLinePage(ApprovalStampMixin, Page):
         FieldPanel("service_line"),
         FieldPanel("intro"),
         FieldPanel("body"),
-        TerminologyPanel(),
+        ContentChecksPanel(),
     ]
     search_fields = [
         *Page.search_fields,

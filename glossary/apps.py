@@ -6,6 +6,7 @@ class GlossaryConfig(AppConfig):
     verbose_name = "Glossary"
 
     def ready(self):
-        from glossary import signals
+        from glossary import panels, signals
 
         signals.connect()
+        panels.register()  # the editor's "Terminology" check (cms.checks)

@@ -22,8 +22,8 @@ from wagtail.search import index
 
 from modelcluster.models import ClusterableModel
 
+from cms.checks import ContentChecksPanel
 from cms.models import ApprovalStampMixin
-from glossary.panels import TerminologyPanel
 
 
 def split_variants(text):
@@ -109,7 +109,7 @@ class GlossaryTerm(
         ),
         FieldPanel("notes"),
         FieldPanel("owner"),
-        TerminologyPanel(),
+        ContentChecksPanel(),
     ]
     search_fields = [
         index.SearchField("preferred"),

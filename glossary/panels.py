@@ -1,50 +1,27 @@
-"""The editor-facing terminology findings: a read-only panel in the edit form.
+"""The editor-facing terminology findings, shown by ``cms.checks.ContentChecksPanel``.
 
-Add ``TerminologyPanel()`` to a model's ``panels`` (snippets) or ``content_panels``
-(pages). It shows the findings of the version being edited (the latest draft, as
+``GlossaryConfig.ready`` registers :func:`terminology_context` as the "Terminology"
+check. It shows the findings of the version being edited (the latest draft, as
 Wagtail's edit views load it) using the same check as the workflow's terminology gate,
-so what the editor sees here is exactly what blocks approval.
-
-This module is imported by ``cms.models`` and the content apps' models, so it must not
-import any models at import time.
+so what the editor sees is exactly what blocks approval.
 """
 
-import logging
-
-from wagtail.admin.panels import Panel
-
-logger = logging.getLogger(__name__)
+TEMPLATE = "glossary/panels/terminology_panel.html"
 
 
-class TerminologyPanel(Panel):
-    """Read-only list of glossary findings for the object in the edit form."""
+def terminology_context(instance):
+    from glossary.services import check_object, get_matcher
 
-    def __init__(self, heading="Terminology", **kwargs):
-        kwargs.setdefault(
-            "help_text",
-            "Checked against the approved glossary when the page loads. "
-            "Save a draft to check your latest changes.",
-        )
-        super().__init__(heading=heading, **kwargs)
+    return {"has_terms": not get_matcher().is_empty, "findings": check_object(instance)}
 
-    @property
-    def clean_name(self):
-        return super().clean_name or "terminology"
 
-    class BoundPanel(Panel.BoundPanel):
-        template_name = "glossary/panels/terminology_panel.html"
+def register():
+    from cms.checks import register_checker
 
-        def get_context_data(self, parent_context=None):
-            from glossary.services import check_object, get_matcher
-
-            context = super().get_context_data(parent_context)
-            context["has_terms"] = not get_matcher().is_empty
-            try:
-                context["findings"] = check_object(self.instance)
-            except Exception:
-                # A bug in the checker must not stop anyone from editing; the
-                # workflow gate still runs the same check before approval.
-                logger.exception("Terminology check failed for %r", self.instance)
-                context["check_failed"] = True
-                context["findings"] = []
-            return context
+    register_checker(
+        name="terminology",
+        heading="Terminology",
+        template_name=TEMPLATE,
+        get_context=terminology_context,
+        help_text="Checked against the approved glossary.",
+    )

@@ -15,8 +15,8 @@ from modelcluster.fields import ParentalKey
 from assets.models.library import ASSET_KINDS, Kind, LibraryItemPage
 from assets.panels import ApprovalStampPanel
 from cms.blocks import ContentStreamBlock
+from cms.checks import ContentChecksPanel
 from cms.forms import ReviewablePageForm
-from glossary.panels import TerminologyPanel
 
 
 class EnablementAssetForm(ReviewablePageForm):
@@ -45,7 +45,7 @@ class EnablementAssetPage(LibraryItemPage):
         LibraryItemPage.taxonomy_panel,
         FieldPanel("content_owner"),
         ApprovalStampPanel(),
-        TerminologyPanel(),
+        ContentChecksPanel(),
     ]
     search_fields = [*LibraryItemPage.search_fields, index.SearchField("body")]
 

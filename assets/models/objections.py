@@ -44,8 +44,8 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from assets.panels import ApprovalStampPanel
+from cms.checks import ContentChecksPanel
 from cms.models import ApprovalStampMixin, TaxonomyNamesMixin
-from glossary.panels import TerminologyPanel
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -157,7 +157,7 @@ class Objection(
         InlinePanel("linked_assets", heading="Assets that help answer it", label="Asset"),
         FieldPanel("owner"),
         ApprovalStampPanel(),
-        TerminologyPanel(),
+        ContentChecksPanel(),
     ]
     search_fields = [
         index.SearchField("verbatim"),

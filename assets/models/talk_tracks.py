@@ -12,8 +12,8 @@ from modelcluster.fields import ParentalKey
 from assets.blocks import DiscoveryStreamBlock, KeyMessageStreamBlock
 from assets.models.library import Audience, Kind, LibraryItemPage
 from assets.panels import ApprovalStampPanel
+from cms.checks import ContentChecksPanel
 from cms.forms import ReviewablePageForm
-from glossary.panels import TerminologyPanel
 
 
 class TalkTrackForm(ReviewablePageForm):
@@ -57,7 +57,7 @@ class TalkTrackPage(LibraryItemPage):
         InlinePanel("linked_assets", heading="Assets to send", label="Asset"),
         FieldPanel("content_owner"),
         ApprovalStampPanel(),
-        TerminologyPanel(),
+        ContentChecksPanel(),
     ]
     search_fields = [
         *LibraryItemPage.search_fields,
