@@ -70,7 +70,11 @@ def route_key(request):
     viewer = viewer_of(request)
     if not viewer.can_use_library:
         return None
-    return freshness.key(NAMESPACE, user=viewer, parts=[request.get_host(), request.path])
+    # The full URL: a variant asked for by query string (a personalised PDF, say) must
+    # never be answered with the entry of another.
+    return freshness.key(
+        NAMESPACE, user=viewer, parts=[request.get_host(), request.get_full_path()]
+    )
 
 
 class CachedPdfMiddleware:

@@ -299,6 +299,13 @@ class TestWhoGetsTheFastPath:
         assert response.content == first.content
         assert UsageEvent.objects.filter(user=other, kind=UsageEvent.Kind.DOWNLOAD).count() == 1
 
+    def test_an_entry_is_for_its_full_url_query_string_included(self, client, rep, one_pager):
+        """A variant asked for by query string never gets another URL's entry."""
+        warm(client, rep, one_pager)
+        variant = client.get(one_pager.get_pdf_url(), {"for": "Dr. Ana Lee"})
+        assert variant.status_code == 200
+        assert not is_fast(variant), "the bare URL's entry answered a query-string variant"
+
     def test_a_marketers_entry_is_not_used_for_a_rep(self, client, rep, marketer, one_pager):
         restriction = PageViewRestriction.objects.create(
             page=one_pager, restriction_type=PageViewRestriction.GROUPS
