@@ -98,7 +98,10 @@ def pack_pdf(request, library_page):
             library_query=urlencode(filters.as_query()),
             pack=document.pack,
         )
-    return _pdf_response(request, document, started=started)
+    response = _pdf_response(request, document, started=started)
+    # What the caller records as used, without building the pack a second time.
+    response.call_pack = document.pack
+    return response
 
 
 def preview_pdf(request, page):

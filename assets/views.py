@@ -327,7 +327,8 @@ def item_detail(request, item):
 
 
 def item_pdf(request, item):
-    _check_item(request, item)
+    # The PDF view applies the library's checks itself (once): signed in, library role,
+    # visible to this viewer.
     view = delegate("assets.pdf_views", "item_pdf")
     response = view(request, item)
     if response.status_code == 200:
@@ -351,20 +352,9 @@ def pack_pdf(request, library):
     require_library_user(request)
     view = delegate("assets.pdf_views", "pack_pdf")
     response = view(request, library)
-    if response.status_code == 200:
-        params = {name: request.GET.get(name, "") for name in ("service_line", "stage", "segment")}
-        try:
-            filters = selectors.parse_library_filters(params)
-        except selectors.InvalidFilter:
-            filters = None
-        if filters and filters.service_line and filters.stage and filters.segment:
-            pack = selectors.call_pack(
-                user=viewer_of(request),
-                service_line=filters.service_line,
-                stage=filters.stage,
-                segment=filters.segment,
-            )
-            services.usage_record_pack(user=request.user, pack=pack)
+    pack = getattr(response, "call_pack", None)
+    if response.status_code == 200 and pack is not None:
+        services.usage_record_pack(user=request.user, pack=pack)
     return private(response)
 
 

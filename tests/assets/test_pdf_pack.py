@@ -218,6 +218,20 @@ class TestPackContent:
         assert events.exists()
         assert {event.stage.slug for event in events} == {"evaluation"}
 
+    def test_the_pack_is_built_once_per_download(self, client, riley, content, monkeypatch):
+        from assets import selectors
+
+        built = []
+        real = selectors.call_pack
+
+        def counting(**kwargs):
+            built.append(kwargs["service_line"].slug)
+            return real(**kwargs)
+
+        monkeypatch.setattr(selectors, "call_pack", counting)
+        assert get_pack(client, riley, PACK).status_code == 200
+        assert built == ["cardiology"]
+
     def test_second_download_is_cached_and_revalidates(self, client, riley, content, caplog):
         with caplog.at_level(logging.INFO, logger="assets.pdf"):
             first = get_pack(client, riley)

@@ -112,6 +112,20 @@ def download(client, user, page, **headers):
 
 
 class TestOnePager:
+    def test_visibility_is_checked_once_per_download(self, client, rep, one_pager, monkeypatch):
+        from assets import selectors
+
+        checked = []
+        real = selectors.item_is_visible
+
+        def counting(item, viewer):
+            checked.append(item.pk)
+            return real(item, viewer)
+
+        monkeypatch.setattr(selectors, "item_is_visible", counting)
+        assert download(client, rep, one_pager).status_code == 200
+        assert checked == [one_pager.pk]
+
     def test_rep_downloads_the_stamped_one_pager(self, client, rep, one_pager):
         response = download(client, rep, one_pager)
 
