@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Processes for the main suite (pytest-xdist); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= auto
 
 .PHONY: run install migrate seed serve test e2e lint format check clean-db
 
@@ -32,7 +34,7 @@ run: seed
 ## The whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
 test: install node_modules/.package-lock.json
 	mkdir -p var
-	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/e2e -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory e2e
 
 ## Only the browser journeys. They commit data for the live server, so they get a
@@ -58,4 +60,4 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean-db:
-	rm -f db.sqlite3 var/test-db.sqlite3
+	rm -f db.sqlite3 var/test-db.sqlite3*

@@ -1,14 +1,124 @@
-"""Fixtures shared by the whole suite: the demo roles' users and the site root."""
+"""Fixtures shared by the whole suite: the demo roles' users, the site root, and the
+demo organisation (``seed_demo``), loaded once per test process."""
+
+import io
+import shutil
 
 import pytest
 
 from cms import roles
 from tests.cms.factories import ServiceLineFactory, UserFactory
 
+# The password the shared demo organisation's users get (not the default, so the seed
+# tests can tell that ``--password`` was used).
+DEMO_PASSWORD = "another-secret"
+DEMO_FIXTURE = "demo_organisation"
+
+
+class _DemoOrganisation:
+    """``seed_demo`` run once, inside a transaction of its own that is rolled back.
+
+    Every test asking for ``demo_organisation`` runs in a savepoint inside that
+    transaction, so it sees the demo and whatever it changes is undone, as usual.
+    Before a test that doesn't ask for it, the transaction is rolled back (it would
+    otherwise see the demo); if a demo test comes later, the demo is loaded again.
+    The demo tests are collected first and kept on one xdist worker (``xdist_group``),
+    so a run loads it once.
+    """
+
+    def __init__(self):
+        self.blocker = None
+        self.media_root = None
+        self.atomic = None
+        self.loads = 0
+
+    @property
+    def active(self):
+        return self.atomic is not None
+
+    def load(self):
+        from django.core.management import call_command
+        from django.db import transaction
+        from django.test import override_settings
+
+        assert not self.active
+        if self.media_root.exists():
+            shutil.rmtree(self.media_root)
+        with self.blocker.unblock(), override_settings(MEDIA_ROOT=self.media_root):
+            self.atomic = transaction.atomic()
+            # Let code under test open durable blocks, as inside a TestCase's atomic.
+            self.atomic._from_testcase = True
+            self.atomic.__enter__()
+            try:
+                call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+            except BaseException:
+                self.discard()
+                raise
+        self.loads += 1
+
+    def discard(self):
+        from django.db import transaction
+
+        if not self.active:
+            return
+        atomic, self.atomic = self.atomic, None
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+_demo = _DemoOrganisation()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Demo tests first and together, on one xdist worker (``--dist loadgroup``)."""
+    demo = [item for item in items if DEMO_FIXTURE in getattr(item, "fixturenames", ())]
+    if not demo:
+        return
+    for item in demo:
+        item.add_marker(pytest.mark.xdist_group("demo-organisation"))
+    others = [item for item in items if DEMO_FIXTURE not in getattr(item, "fixturenames", ())]
+    items[:] = demo + others
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of ``item``: roll the demo back, or load it again."""
+    wants_demo = DEMO_FIXTURE in getattr(item, "fixturenames", ())
+    if _demo.active and not wants_demo:
+        _demo.discard()
+    elif wants_demo and _demo.blocker is not None and not _demo.active:
+        _demo.load()
+
+
+@pytest.fixture(scope="session")
+def _demo_session(django_db_setup, django_db_blocker, tmp_path_factory):
+    _demo.blocker = django_db_blocker
+    _demo.media_root = tmp_path_factory.mktemp("demo") / "media"
+    _demo.load()
+    yield _demo
+    _demo.discard()
+    _demo.blocker = None
+
+
+@pytest.fixture
+def demo_organisation(_demo_session, db):
+    """The whole demo organisation (``seed_demo --password DEMO_PASSWORD``), shared.
+
+    Loaded once per test process rather than once per test: a full seed takes the
+    demo through every review workflow. Changes a test makes are rolled back.
+    """
+    assert _demo.active, "the demo organisation is not loaded"
+    return _demo
+
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    if DEMO_FIXTURE in request.fixturenames and _demo.media_root.exists():
+        # The demo's files, as seeding left them; a copy, so changes stay with the test.
+        shutil.copytree(_demo.media_root, settings.MEDIA_ROOT)
 
 
 @pytest.fixture(autouse=True)

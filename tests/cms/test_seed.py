@@ -10,6 +10,7 @@ from django.test import RequestFactory
 import pytest
 
 from cms.models import HomePage, JourneyStage, Segment, ServiceLine, User
+from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -35,11 +36,11 @@ def seed(**options):
         call_command("seed_demo", stdout=devnull, **options)
 
 
-def test_seed_demo_loads_the_organisation_and_is_idempotent():
-    # One test on purpose: a full seed runs every workflow and takes seconds.
-    seed(password="another-secret")
+def test_seed_demo_loads_the_organisation_and_is_idempotent(demo_organisation):
+    # One test on purpose: a full seed runs every workflow and takes seconds. The first
+    # seed is the shared demo organisation's (``seed_demo --password DEMO_PASSWORD``).
     first = row_counts()
-    seed(password="another-secret")
+    seed(password=DEMO_PASSWORD)
     assert row_counts() == first
 
     assert ServiceLine.objects.count() >= 4
@@ -61,7 +62,7 @@ def test_seed_demo_loads_the_organisation_and_is_idempotent():
         ("compliance", "Compliance reviewers"),
         ("rep", "Sales reps"),
     ]:
-        user = authenticate(sign_in_request(), username=username, password="another-secret")
+        user = authenticate(sign_in_request(), username=username, password=DEMO_PASSWORD)
         assert user is not None, username
         assert user.groups.filter(name=group).exists()
     assert User.objects.get(username="admin").is_superuser

@@ -168,16 +168,11 @@ def test_the_sitemap_lists_only_approved_public_pages(public_world):
     assert public_world.draft_page.slug not in text
 
 
-def test_the_whole_demo_organisation_leaks_nothing_to_a_visitor(db):
+def test_the_whole_demo_organisation_leaks_nothing_to_a_visitor(demo_organisation):
     """The same crawl and searches over the full demo (``seed_demo``: 44 library items,
     24 objections, public service-line pages), with the demo's own words as markers."""
-    import io
-
-    from django.core.management import call_command
-
     from assets.models import LibraryItemPage, Objection
 
-    call_command("seed_demo", stdout=io.StringIO())
     markers = set(LibraryItemPage.objects.values_list("title", flat=True))
     for verbatim, response in Objection.objects.values_list("verbatim", "approved_response"):
         markers.update({verbatim, response})
