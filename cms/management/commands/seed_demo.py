@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 DEMO_MODULES = ["cms.demo", "glossary.demo", "assets.demo", "reviews.demo"]
 
@@ -35,6 +36,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, password, **options):
         context = SeedContext(password=password, stdout=self.stdout)
+        # Approving the demo would pre-render every one-pager's PDF into this process's
+        # cache, which dies with it (a third of the load time); each PDF renders on its
+        # first download instead. Concord's own background work is parked, not run.
+        background = {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+        with override_settings(TASKS={**settings.TASKS, "background": background}):
+            self._seed(context)
+        self.stdout.write(self.style.SUCCESS("Demo organisation ready."))
+        self._report(context, password)
+
+    def _seed(self, context):
         with transaction.atomic():
             for module_name in DEMO_MODULES:
                 try:
@@ -44,7 +55,8 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(context)
-        self.stdout.write(self.style.SUCCESS("Demo organisation ready."))
+
+    def _report(self, context, password):
         self.stdout.write(f"Demo logins (password: {password}):")
         for username, user in context.users.items():
             groups = ", ".join(user.groups.values_list("name", flat=True)) or (
