@@ -8,10 +8,14 @@ docs/security.md); ``HostileInputMiddleware`` and ``ServerTimingMiddleware`` in
 import json
 import logging
 import os
+import re
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DatabaseError
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.urls import NoReverseMatch
 
 logger = logging.getLogger(__name__)
 # The public site and the library: no inline script or style, nothing from elsewhere.
@@ -93,6 +97,14 @@ SUBMITTED_VALUE_LOOKUPS = frozenset(
 )
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 WORKFLOW_EXTRA_DATA = "workflow-action-extra-data"
+SQLITE_SEARCH_BACKEND = os.path.join("modelsearch", "backends", "database", "sqlite")
+# No address Concord makes carries a longer value; SQLite can't even LIKE-match one
+# (its pattern limit is 50,000 bytes) and full-text search parsers choke on them.
+MAX_QUERY_VALUE_LENGTH = 4096
+# A whole number no database column holds (beyond signed 64 bits): looking it up as an
+# id failed in the driver (SQLite's OverflowError, PostgreSQL's "out of range").
+HUGE_NUMBER = re.compile(r"\s*[-+]?0*\d{19,}\s*")
+INT64 = 2**63
 
 
 def bad_request(request, message):
@@ -107,18 +119,58 @@ def bad_request(request, message):
     return response
 
 
+def _is_utf8(query_string):
+    """Whether the percent-decoded query string is UTF-8 (Django replaces what isn't
+    with U+FFFD, which Wagtail's SQLite search then fails to parse)."""
+    try:
+        raw = query_string.encode("latin-1")  # WSGI hands the bytes over as latin-1
+    except UnicodeEncodeError:
+        raw = query_string.encode("utf-8")
+    try:
+        unquote_to_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _values(data):
+    for key in data:
+        yield key
+        yield from data.getlist(key)
+
+
 def _has_nul(data):
-    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+    return any("\x00" in value for value in _values(data))
+
+
+def _is_huge_number(value):
+    if not HUGE_NUMBER.fullmatch(value):
+        return False
+    digits = value.strip().lstrip("+-").lstrip("0")
+    # Compared as text first: int() refuses strings of more than 4,300 digits.
+    return len(digits) > 19 or int(digits) >= INT64
+
+
+def _has_huge_number(data):
+    return any(_is_huge_number(value) for value in _values(data))
 
 
 def malformed_request(request):
     """Why the request can't be from a browser using Concord's forms, or None."""
     if _has_nul(request.GET):
         return "the address contains a NUL character."
+    if not _is_utf8(request.META.get("QUERY_STRING", "")):
+        return "the address is not valid UTF-8."
+    if any(len(value) > MAX_QUERY_VALUE_LENGTH for value in _values(request.GET)):
+        return f"a value in the address is longer than {MAX_QUERY_VALUE_LENGTH} characters."
+    if _has_huge_number(request.GET):
+        return "a number in the address is too large."
     if request.method != "POST" or request.content_type not in FORM_CONTENT_TYPES:
         return None
     if _has_nul(request.POST):
         return "a form field contains a NUL character."
+    if _has_huge_number(request.POST):
+        return "a form field holds a number too large for any record."
     extra = request.POST.get(WORKFLOW_EXTRA_DATA)
     if extra is not None:
         try:
@@ -130,24 +182,54 @@ def malformed_request(request):
     return None
 
 
-def _raised_reading_form_data(exception):
+def _frames(exception):
     traceback = exception.__traceback__
     while traceback is not None:
-        code = traceback.tb_frame.f_code
-        if code.co_name in FORM_DATA_READERS or any(
+        yield traceback.tb_frame.f_code
+        traceback = traceback.tb_next
+
+
+def _raised_reading_form_data(exception):
+    return any(
+        code.co_name in FORM_DATA_READERS
+        or any(
             code.co_name == name and code.co_filename.endswith(path)
             for path, name in SUBMITTED_VALUE_LOOKUPS
-        ):
-            return True
-        traceback = traceback.tb_next
-    return False
+        )
+        for code in _frames(exception)
+    )
+
+
+def _search_syntax_error(exception):
+    """SQLite's full-text search refusing the query (a double quote: wagtail/wagtail#13227).
+    Raised inside modelsearch's SQLite backend, so it can't be a database outage."""
+    return isinstance(exception, DatabaseError) and any(
+        SQLITE_SEARCH_BACKEND in code.co_filename for code in _frames(exception)
+    )
+
+
+def _redirect_to_a_name(exception):
+    """A ``NoReverseMatch`` from ``resolve_url``: a view redirected to a ``next`` the
+    client sent, which is neither a URL nor a view name (Wagtail's login and workflow
+    action views don't check it)."""
+    return isinstance(exception, NoReverseMatch) and any(
+        code.co_name == "resolve_url" for code in _frames(exception)
+    )
 
 
 class HostileInputMiddleware:
     """400 with a message, not a 500, for requests no browser of Concord's sends.
 
     * A NUL character in the query string or a form field (PostgreSQL can't even
-      compare a string holding one, so any filter on it failed with a 500).
+      compare a string holding one, so any filter on it failed with a 500); a query
+      value over 4,096 characters (SQLite's LIKE and full-text search fail on them);
+      a whole number beyond 64 bits anywhere (looked up as an id, it failed in the
+      database driver); a query string that isn't UTF-8 (Django reads the bytes as
+      U+FFFD, and Wagtail's SQLite search fails to parse those).
+    * A ``next`` that is neither a URL nor a view name, which Wagtail's login and
+      workflow-action views hand to ``redirect()`` (a ``NoReverseMatch``).
+    * A search SQLite's full-text index can't parse (a ``"``), raised in modelsearch's
+      SQLite backend: a 400 that says so, not the "database unavailable" 503.
     * Wagtail's editor posts ``workflow-action-extra-data`` as a JSON object; anything
       else made its edit views fail (``json.loads`` / ``**extra``).
     * An exception raised while a form's widgets read the POST
@@ -169,6 +251,15 @@ class HostileInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if _search_syntax_error(exception):
+            logger.warning("Refused a search SQLite can't parse on %s: %s", request.path, exception)
+            return bad_request(
+                request,
+                "this search can't be run: leave out quotation marks and other special characters.",
+            )
+        if _redirect_to_a_name(exception):
+            logger.warning("Refused a redirect to %r from %s", str(exception)[:80], request.path)
+            return bad_request(request, "the address to return to (“next”) is not valid.")
         if not isinstance(exception, MALFORMED_DATA_ERRORS):
             return None
         if not _raised_reading_form_data(exception):

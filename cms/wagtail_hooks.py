@@ -98,7 +98,8 @@ class ApprovedMessageViewSet(SnippetViewSet):
         "live",
     ]
     list_filter = ["kind", "live", "service_lines"]
-    search_fields = ["title", "text"]
+    # No ``search_fields``: the model is indexed, and a field-restricted search fails on
+    # SQLite ("no such column"); the search covers the model's own search fields.
 
     def get_queryset(self, request):
         return ApprovedMessage.objects.annotate(

@@ -184,6 +184,23 @@ class GlossaryTerm(
 
         self.preferred = " ".join(self.preferred.split())
         self.variants = "\n".join(self.variant_list)
+        if not self.preferred:
+            self.check_unique_preferred()
         problems = term_problems(self)
         if problems:
             raise ValidationError(problems)
+
+    def check_unique_preferred(self):
+        """The unique constraints, for a draft without a preferred term: Wagtail lets a
+        draft leave ``preferred`` empty, and Django then skips the constraints on it, so
+        a second such draft in a scope reached the database (an IntegrityError, a 500).
+        Otherwise Django checks the constraints itself."""
+        same = GlossaryTerm.objects.filter(  # service_line_id=None is IS NULL
+            preferred__iexact=self.preferred, service_line_id=self.service_line_id
+        ).exclude(pk=self.pk)
+        if same.exists():
+            raise ValidationError(
+                "The global glossary already has this term."
+                if self.service_line_id is None
+                else "This service line already has this term."
+            )

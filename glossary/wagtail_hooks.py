@@ -47,7 +47,8 @@ class GlossaryTermViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["preferred", "service_line", "kind", "approval_code", "review_by", "live"]
     list_filter = ["service_line", "kind", "live", "case_sensitive"]
-    search_fields = ["preferred", "definition", "variants"]
+    # No ``search_fields``: the model is indexed, and a field-restricted search fails on
+    # SQLite ("no such column"); the search covers the model's own search fields.
     list_export = [
         "preferred",
         "service_line",

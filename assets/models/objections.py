@@ -166,6 +166,9 @@ class Objection(
         index.FilterField("live"),
         index.FilterField("status"),
         index.FilterField("category"),
+        # The default order (Meta.ordering): the admin listing's search sorts by it.
+        index.FilterField("times_heard"),
+        index.FilterField("last_heard_at"),
     ]
 
     approval_kind_code = "OBJ"
