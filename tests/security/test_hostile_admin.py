@@ -249,11 +249,17 @@ def test_a_nul_byte_in_a_form_field_answers_400(world, rep):
 )
 def test_searching_the_admin_listings_works_and_a_quote_is_a_400(world, admin_user, listing):
     """Any search answered 503 on SQLite (a field-restricted search it can't run) or 500
-    (objections sorted by a field not in the index); a double quote is a 400."""
+    (objections sorted by a field not in the index); a double quote is a 400 on SQLite."""
+    from django.db import connection
+
     client = Client()
     client.force_login(admin_user)
     assert client.get(reverse(listing), {"q": "heart"}).status_code == 200
-    assert_bad_request(client.get(reverse(listing), {"q": 'say "no'}), "this search can't be run")
+    quoted = client.get(reverse(listing), {"q": 'say "no'})
+    if connection.vendor == "sqlite":  # FTS5 can't parse it (wagtail/wagtail#13227)
+        assert_bad_request(quoted, "this search can't be run")
+    else:  # PostgreSQL's full-text search takes it as text
+        assert quoted.status_code == 200
 
 
 def test_a_next_that_is_not_an_address_answers_400(world, marketer_client):
