@@ -98,9 +98,10 @@ SUBMITTED_VALUE_LOOKUPS = frozenset(
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 WORKFLOW_EXTRA_DATA = "workflow-action-extra-data"
 SQLITE_SEARCH_BACKEND = os.path.join("modelsearch", "backends", "database", "sqlite")
-# No address Concord makes carries a longer value; SQLite can't even LIKE-match one
-# (its pattern limit is 50,000 bytes) and full-text search parsers choke on them.
-MAX_QUERY_VALUE_LENGTH = 4096
+# No address Concord makes carries a longer value, and SQLite can't LIKE-match one much
+# longer (its pattern limit is 50,000 bytes: 12,000 characters of up to 4 bytes each).
+# The library's own, friendlier limit on searches (200 characters) answers first.
+MAX_QUERY_VALUE_LENGTH = 12_000
 # A whole number no database column holds (beyond signed 64 bits): looking it up as an
 # id failed in the driver (SQLite's OverflowError, PostgreSQL's "out of range").
 HUGE_NUMBER = re.compile(r"\s*[-+]?0*\d{19,}\s*")
@@ -222,7 +223,7 @@ class HostileInputMiddleware:
 
     * A NUL character in the query string or a form field (PostgreSQL can't even
       compare a string holding one, so any filter on it failed with a 500); a query
-      value over 4,096 characters (SQLite's LIKE and full-text search fail on them);
+      value over 12,000 characters (SQLite's LIKE fails on them);
       a whole number beyond 64 bits anywhere (looked up as an id, it failed in the
       database driver); a query string that isn't UTF-8 (Django reads the bytes as
       U+FFFD, and Wagtail's SQLite search fails to parse those).
