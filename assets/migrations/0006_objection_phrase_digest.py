@@ -1,4 +1,4 @@
-"""Objection phrases are matched by a digest of the whole normalised wording (issue 13).
+"""Objection phrases are matched by a digest of the whole normalised wording.
 
 ``normalised`` kept only the first 255 characters, so two long objections that shared
 them were counted as one. Existing phrases get the digest of the full wording, found

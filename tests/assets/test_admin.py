@@ -151,7 +151,7 @@ def test_a_talk_track_is_for_exactly_one_combination(
 def test_a_new_unsaved_asset_previews(
     marketer_client, library, cardiology, awareness, physician, mode
 ):
-    """Wagtail's preview of a page that was never saved (issue 13: Page mode was a 500,
+    """Wagtail's preview of a page that was never saved (Page mode was a 500,
     looking up objections linked to a page with no row)."""
     url = reverse(
         "wagtailadmin_pages:preview_on_add",

@@ -319,7 +319,7 @@ class TestBadInput:
         assert LibraryItemPage.objects.count() == 5
 
     def test_a_nul_byte_is_refused_with_a_message(self, rep_client, catalogue):
-        # PostgreSQL can't compare a string holding one (cms.middleware, issue 13).
+        # PostgreSQL can't compare a string holding one (cms.middleware).
         response = rep_client.get("/library/", {"q": "heart\x00"})
         assert response.status_code == 400
         assert "NUL character" in response.content.decode()

@@ -1,4 +1,4 @@
-"""The editor's messages say what happened, at the right level (issue 13).
+"""The editor's messages say what happened, at the right level.
 
 When the terminology gate (an automatic first task) sends a submission straight back,
 Wagtail still showed its green "submitted for moderation": the marketer believed it

@@ -1,4 +1,4 @@
-"""The hostile-input generator's payloads, all in one place (issue 13).
+"""The hostile-input generator's payloads, all in one place.
 
 Each payload turns the field names of the form at a URL (or a generic set, for views
 without a form) into one request: a method and the keyword arguments of Django's test

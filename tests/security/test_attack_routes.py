@@ -1,5 +1,5 @@
 # ruff: noqa: F811 - the fixtures imported from test_file_routes are used as arguments
-"""Routes found by attacking issue 12's fixes over HTTP with ordinary accounts.
+"""Routes found by attacking the approval and file rules over HTTP with ordinary accounts.
 
 Each test drives the real admin views with the test client, as the attack did against a
 running server (``runserver`` + ``requests``), and was written failing before its fix.

@@ -1,4 +1,4 @@
-"""Crafted admin requests answer 400 with a message, never a 500 (issue 13).
+"""Crafted admin requests answer 400 with a message, never a 500.
 
 Wagtail reads StreamField, rich text and chooser data from the POST without checking
 it, and its edit views ``json.loads`` the workflow action's extra data; a NUL byte in a

@@ -112,7 +112,7 @@ ROWS = [
     row("wagtail_serve", lambda w: w.draft_asset.url, NOT_FOUND),
     row("library_pack_pdf", lambda w: f"{w.library.url}pack.pdf?{PACK}", *LIBRARY),
     row("wagtaildocs_serve", lambda w: w.internal_document.url, *LIBRARY),
-    # Media: images with their collection's privacy; document files never (issue 12).
+    # Media: images with their collection's privacy; document files never.
     row("concord_media", lambda w: w.public_image.file.url, OK),
     row("concord_media", lambda w: w.internal_image.file.url, *LIBRARY),
     row("concord_media", lambda w: w.internal_rendition.url, *LIBRARY),
