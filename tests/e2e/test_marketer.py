@@ -29,9 +29,13 @@ def test_marketer_is_sent_back_by_the_terminology_gate_then_resubmits(page, orga
     page.locator("footer").get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Submit to Compliance review").click()
     page.wait_for_url(f"**/admin/pages/{organisation.library.pk}/")
-    assert "submitted for moderation" in page.get_by_role("status").first.inner_text()
+    # The gate sent it straight back: an error that says so and what to change, not a
+    # green "submitted".
+    message = page.get_by_role("status").first.inner_text()
+    assert "was not submitted" in message and FINDING in message
+    assert "submitted for moderation" not in message
 
-    # The gate sent it straight back; the editor says what to change and where.
+    # The editor says what to change and where, too.
     asset = EnablementAssetPage.objects.get()
     state = asset.workflow_states.get()
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
