@@ -1,4 +1,4 @@
-"""Issue 12, route 7: media in production.
+"""Media in production: images served with their collection's privacy, documents never.
 
 With DEBUG off, ``/media/`` is served by ``cms.media.serve``, which answers only for
 image originals and renditions, with the privacy of the image's collection; documents

@@ -1,10 +1,10 @@
-"""Issue 12, routes 3 and 4: the files approved content uses, attacked over HTTP.
+"""The files approved content uses, attacked over HTTP: locked, and as private as it is.
 
-Route 3 — a document or image used by approved, live content (or by the revision in
+A document or image used by approved, live content (or by the revision in
 review) can't have its file replaced or be moved to another collection: not from its
 edit form, not by a bulk "add to collection", not by a script.
 
-Route 4 — internal content may only use files in a restricted collection, and public
+Internal content may only use files in a restricted collection, and public
 or external content only files everyone can open; checked when the page is saved in
 the admin and again by the terminology gate when it is submitted.
 
