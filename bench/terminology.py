@@ -280,8 +280,9 @@ def _bench_stored(args: argparse.Namespace) -> int:
     from django.db import connection
 
     from assets.models import EnablementAssetPage
+    from glossary.checking import check_stored, find_in_text
+    from glossary.matching import get_matcher
     from glossary.selectors import stored_versions
-    from glossary.services import check_stored, find_in_text, get_matcher
 
     terms, corpus = make_corpus(args.seed, args.docs)
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
@@ -356,8 +357,8 @@ def _store_corpus(terms: list[Term], corpus: list[tuple[str, str]]) -> None:
     from assets.services import ensure_library
     from cms.demo import seed_site
     from cms.models import ServiceLine
+    from glossary.matching import bump_glossary_version
     from glossary.models import GlossaryTerm
-    from glossary.services import bump_glossary_version
 
     # Indexing 10,000 pages for search is not what this measures.
     for backend in settings.WAGTAILSEARCH_BACKENDS.values():

@@ -19,9 +19,9 @@ import django_filters
 
 from cms.exports import FormulaSafeExportMixin
 from glossary import csv_io, reports
+from glossary.importing import glossary_import_text
 from glossary.models import GlossaryTerm
 from glossary.selectors import CHANNEL_LABELS, export_rows
-from glossary.services import glossary_import_text
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 

@@ -18,7 +18,7 @@ fullwidth forms) are written with a leading apostrophe and read back without it
 (``cms.exports``), so an exported file imports back unchanged.
 
 Everything here works without the database, so ``check_terminology --glossary`` can
-use a file on its own; :func:`glossary.services.glossary_import` adds the checks
+use a file on its own; :func:`glossary.importing.glossary_import` adds the checks
 that need it (the service line exists, conflicts with approved terms).
 """
 
@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cms.exports import neutralise, restore
+from glossary.models import GlossaryTerm
 from glossary.terminology import Term
+from glossary.validation import VARIANT_SEPARATOR, variant_problems
 
 COLUMNS = (
     "service_line",
@@ -45,7 +47,6 @@ COLUMNS = (
     "notes",
 )
 REQUIRED_COLUMNS = ("service_line", "preferred", "variants", "kind")
-VARIANT_SEPARATOR = "|"
 PREFERRED_MAX_LENGTH = 200
 MAX_REPORTED_ERRORS = 50
 
@@ -182,8 +183,6 @@ def read_rows(text: str) -> tuple[list[GlossaryRow], list[RowError]]:
     header, unknown columns); a bad row is reported and the rest are still read, so an
     import can report the database-level problems of the good rows at the same time.
     """
-    from glossary.services import variant_problems
-
     reader = csv.reader(io.StringIO(text, newline=""))
     errors: list[RowError] = []
     try:
@@ -297,14 +296,10 @@ def _row(line: int, values: dict[str, str]) -> tuple[GlossaryRow | None, list[st
 
 
 def _kinds() -> list[str]:
-    from glossary.models import GlossaryTerm
-
     return list(GlossaryTerm.Kind.values)
 
 
 def _kind(text: str) -> str | None:
-    from glossary.models import GlossaryTerm
-
     wanted = _normalise_kind(text)
     if not wanted:
         return None

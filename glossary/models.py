@@ -2,8 +2,9 @@
 
 A :class:`GlossaryTerm` belongs to one service line, or to none (a *global* term that
 applies to every piece of content). It goes through the review workflow like every
-other content type; only approved, current terms are enforced by the terminology
-checker (see ``glossary/services.py`` and ``docs/terminology.md``).
+other content type; only approved, current terms (``GlossaryTerm.objects.approved()``)
+are enforced by the terminology checker (see ``glossary/checking.py`` and
+``docs/terminology.md``).
 """
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,9 @@ from modelcluster.models import ClusterableModel
 
 from cms.checks import ContentChecksPanel
 from cms.models import ApprovalStampMixin
+from cms.publication import current
+from glossary.terminology import Term
+from glossary.validation import term_problems
 
 
 def split_variants(text):
@@ -39,6 +43,16 @@ def split_variants(text):
             seen.add(variant)
             variants.append(variant)
     return variants
+
+
+class GlossaryTermQuerySet(models.QuerySet):
+    def approved(self, *, on=None):
+        """Terms the checker enforces and reps see: live, approved and not past review-by.
+
+        The same rule as everything else reps see (``cms.publication.current``): a term
+        published without an approval, or past its review-by date, is not enforced.
+        """
+        return current(self, on=on).select_related("service_line").order_by("pk")
 
 
 class GlossaryTerm(
@@ -96,6 +110,8 @@ class GlossaryTerm(
     owner = models.ForeignKey(
         "cms.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = GlossaryTermQuerySet.as_manager()
 
     panels = [
         MultiFieldPanel(
@@ -164,6 +180,17 @@ class GlossaryTerm(
     def variant_list(self):
         return split_variants(self.variants)
 
+    def as_term(self) -> Term:
+        """The matcher's view of this term (``glossary.terminology``)."""
+        return Term(
+            key=self.pk,
+            preferred=self.preferred,
+            variants=self.variant_list,
+            case_sensitive=self.case_sensitive,
+            service_line=self.service_line_slug,
+            kind=self.kind,
+        )
+
     def get_service_lines(self):
         return [self.service_line] if self.service_line_id else []
 
@@ -180,13 +207,11 @@ class GlossaryTerm(
 
     def clean(self):
         super().clean()
-        from glossary.services import term_problems
-
         self.preferred = " ".join(self.preferred.split())
         self.variants = "\n".join(self.variant_list)
         if not self.preferred:
             self.check_unique_preferred()
-        problems = term_problems(self)
+        problems = term_problems(self, approved=GlossaryTerm.objects.approved())
         if problems:
             raise ValidationError(problems)
 

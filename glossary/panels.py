@@ -10,7 +10,8 @@ TEMPLATE = "glossary/panels/terminology_panel.html"
 
 
 def terminology_context(instance):
-    from glossary.services import check_object, get_matcher
+    from glossary.checking import check_object
+    from glossary.matching import get_matcher
 
     return {"has_terms": not get_matcher().is_empty, "findings": check_object(instance)}
 

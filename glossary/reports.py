@@ -44,22 +44,16 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from cms.publication import current
+from glossary.checking import check_stored, find_in_text, stored_chunks, stored_scope
+from glossary.matching import get_matcher, glossary_version
+from glossary.models import GlossaryTerm
 from glossary.selectors import (
     CHANNEL_LABELS,
     PUBLIC,
     SALES,
-    approved_terms,
     channel_of,
     content_models,
     stored_versions,
-)
-from glossary.services import (
-    check_stored,
-    find_in_text,
-    get_matcher,
-    glossary_version,
-    stored_chunks,
-    stored_scope,
 )
 from glossary.terminology import Matcher, Term, line_col
 
@@ -184,7 +178,7 @@ def consistency_findings() -> list[ReportFinding]:
 
 def _consistency_findings() -> list[ReportFinding]:
     matcher = get_matcher()
-    terms = {term.pk: term for term in approved_terms()}
+    terms = {term.pk: term for term in GlossaryTerm.objects.approved()}
     rows = []
     if matcher.is_empty:
         return rows
@@ -247,7 +241,7 @@ def drift_rows() -> list[TermDrift | MessageDrift]:
 
 
 def term_drift() -> list[TermDrift]:
-    terms = list(approved_terms())
+    terms = list(GlossaryTerm.objects.approved())
     if not terms:
         return []
     usage = Matcher(

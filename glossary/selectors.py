@@ -1,4 +1,4 @@
-"""Reads: approved glossary terms, a service line's glossary, and stored content to check."""
+"""Reads: a service line's glossary, the stored content to check, glossary rows to export."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db.models import Q
 
-from cms.publication import current
 from glossary.models import GlossaryTerm
 
 # Where a piece of content is seen, for the reports.
@@ -23,16 +22,6 @@ CHANNEL_LABELS = {
 
 LIVE = "live"
 DRAFT = "draft"
-
-
-def approved_terms(*, on=None):
-    """Terms the checker enforces and reps see: live, approved and not past review-by.
-
-    The same rule as everything else reps see ("live AND approval_code != '' AND
-    review_by >= today"): a term published without an approval, or past its
-    review-by date, is not enforced.
-    """
-    return current(GlossaryTerm.objects.all(), on=on).select_related("service_line").order_by("pk")
 
 
 @dataclass
@@ -57,7 +46,7 @@ def service_line_glossary(service_line, *, on=None) -> ServiceLineGlossary:
 
     Used by the rep glossary page and the call pack PDF.
     """
-    terms = approved_terms(on=on).filter(
+    terms = GlossaryTerm.objects.approved(on=on).filter(
         Q(service_line=service_line) | Q(service_line__isnull=True)
     )
     own, shared = [], []
@@ -75,7 +64,7 @@ def service_lines_with_glossary(*, on=None):
     """Service lines that have at least one approved term, by name."""
     from cms.models import ServiceLine
 
-    ids = approved_terms(on=on).exclude(service_line=None).values("service_line")
+    ids = GlossaryTerm.objects.approved(on=on).exclude(service_line=None).values("service_line")
     return ServiceLine.objects.filter(pk__in=ids).order_by("name")
 
 
@@ -279,7 +268,7 @@ def export_rows(*, approved_only=False, service_line=None, global_only=False):
     from glossary.csv_io import row_of_term
 
     if approved_only:
-        terms = list(approved_terms())
+        terms = list(GlossaryTerm.objects.approved())
     else:
         terms = []
         queryset = GlossaryTerm.objects.select_related("latest_revision").order_by("pk")

@@ -1,7 +1,7 @@
 """Keep the cached matcher honest: bump the glossary version when terms change.
 
 Thin on purpose: the handlers only decide *whether* the approved glossary may have
-changed and call :func:`glossary.services.glossary_changed`.
+changed and call :func:`glossary.matching.glossary_changed`.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -29,7 +29,7 @@ def _service_line_saved(sender, instance, **kwargs):
 
 
 def _changed():
-    from glossary.services import glossary_changed
+    from glossary.matching import glossary_changed
 
     glossary_changed()
 

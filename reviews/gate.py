@@ -2,7 +2,7 @@
 
 Three checks, all on the submitted revision (not the live row):
 
-1. glossary: ``glossary.services.check_object(obj)`` finds disallowed variants of
+1. glossary: ``glossary.checking.check_object(obj)`` finds disallowed variants of
    approved glossary terms, each with where it is and what to say instead;
 2. approved messages: content may not use an approved message that has been withdrawn
    or has expired (see "Cascade" in ``docs/reviews.md``);
@@ -45,7 +45,7 @@ def finding_text(finding):
 
 
 def terminology_problems(obj):
-    from glossary.services import check_object
+    from glossary.checking import check_object
 
     return [finding_text(finding) for finding in check_object(obj)]
 

@@ -62,8 +62,9 @@ def test_running_it_again_changes_nothing(context):
 
 def test_demo_copy_uses_the_preferred_terms_of_the_demo_glossary(context):
     glossary_demo = pytest.importorskip("glossary.demo")
+    from glossary.checking import check_object
+    from glossary.matching import build_matcher
     from glossary.models import GlossaryTerm
-    from glossary.services import build_matcher, check_object
 
     service_lines = {line.slug: line for line in cms_demo.ServiceLine.objects.all()}
     terms = [

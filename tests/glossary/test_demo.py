@@ -8,8 +8,8 @@ from cms import demo as cms_demo
 from cms.management.commands.seed_demo import SeedContext
 from cms.models import ApprovedMessage, ServiceLine
 from glossary import demo
+from glossary.checking import check_object
 from glossary.models import GlossaryTerm
-from glossary.services import check_object
 from tests.glossary.factories import approve
 
 

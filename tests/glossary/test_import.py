@@ -3,9 +3,9 @@
 import pytest
 
 from glossary import csv_io
+from glossary.importing import GlossaryImportError, glossary_import
 from glossary.models import GlossaryTerm
 from glossary.selectors import export_rows
-from glossary.services import GlossaryImportError, glossary_import
 from tests.glossary.factories import GlossaryTermFactory
 
 HEADER = "service_line,preferred,variants,kind,definition,plain_language,case_sensitive,notes\n"
@@ -204,7 +204,7 @@ def test_export_gives_the_imported_file_back(cardiology):
 
 
 def test_every_problem_of_a_file_is_reported_together(cardiology, prior_auth_term):
-    from glossary.services import glossary_import_text
+    from glossary.importing import glossary_import_text
 
     text = HEADER + (
         "nowhere,Spine Care Pathway,,program_name,,,,\n"  # line 2: database

@@ -6,8 +6,9 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from cms.models import ServiceLinePage
+from glossary.checking import check_object, check_stored
+from glossary.matching import get_matcher
 from glossary.selectors import DRAFT, LIVE, channel_of, content_models, stored_versions
-from glossary.services import check_object, check_stored, get_matcher
 from tests.glossary.factories import MessageFactory, approve
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from glossary import csv_io
+from glossary.checking import check_document, check_stored
+from glossary.matching import build_matcher, get_matcher
 from glossary.selectors import LIVE, stored_versions
-from glossary.services import build_matcher, check_document, check_stored, get_matcher
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 

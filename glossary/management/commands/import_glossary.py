@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from glossary import csv_io
-from glossary.services import glossary_import_text
+from glossary.importing import glossary_import_text
 
 
 class Command(BaseCommand):

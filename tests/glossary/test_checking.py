@@ -1,4 +1,4 @@
-"""The cached matcher of approved terms, scoping, and checking content objects."""
+"""Checking content: only approved terms, scoping, findings, paragraphs and documents."""
 
 import datetime
 
@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossary import services
-from glossary.services import check_document, check_object, find_in_text, get_matcher
+from glossary.checking import check_document, check_object, find_in_text
 from glossary.terminology import Matcher, Term
 from tests.glossary.factories import GlossaryTermFactory, MessageFactory, approve
 
@@ -61,69 +60,6 @@ def test_an_unapproved_draft_of_a_live_term_keeps_the_approved_version(cardiolog
     draft.save_revision()
     message = MessageFactory(text="Start cardiac rehab this week.", service_lines=[cardiology])
     assert findings_in(message) == [("cardiac rehab", "Cardiac Rehabilitation Program")]
-
-
-# The cached matcher
-
-
-def test_the_matcher_is_cached_without_any_query(rehab_term, django_assert_num_queries):
-    matcher = get_matcher()
-    with django_assert_num_queries(0):
-        assert get_matcher() is matcher
-
-
-def test_publishing_a_term_rebuilds_the_matcher(cardiology, rehab_term):
-    before = get_matcher()
-    GlossaryTermFactory(service_line=cardiology, preferred="TAVR", variants="TAVI", approved=True)
-    after = get_matcher()
-    assert after is not before
-    assert [f.found for f in after.find("TAVI and cardiac rehab", ["cardiology"])] == [
-        "TAVI",
-        "cardiac rehab",
-    ]
-
-
-def test_unpublishing_a_term_stops_enforcing_it(cardiology, rehab_term):
-    assert not get_matcher().is_empty
-    rehab_term.unpublish()
-    assert get_matcher().is_empty
-
-
-def test_deleting_a_term_stops_enforcing_it(rehab_term):
-    assert not get_matcher().is_empty
-    rehab_term.delete()
-    assert get_matcher().is_empty
-
-
-def test_saving_a_draft_does_not_change_the_version(rehab_term):
-    get_matcher()
-    version = services.glossary_version()
-    draft = rehab_term.get_latest_revision_as_object()
-    draft.definition = "Changed in a draft."
-    draft.save_revision()
-    assert services.glossary_version() == version
-
-
-def test_a_new_day_rebuilds_the_matcher_so_expired_terms_drop_out(cardiology, monkeypatch):
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    GlossaryTermFactory(
-        service_line=cardiology,
-        preferred="Heart Failure Clinic",
-        variants="CHF clinic",
-        approved=True,
-        approved__review_by=timezone.localdate(),
-    )
-    assert not get_matcher().is_empty
-    monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
-    assert get_matcher().is_empty
-
-
-def test_a_lost_cache_entry_rebuilds_instead_of_serving_stale_terms(rehab_term):
-    from django.core.cache import cache
-
-    first = get_matcher()
-    cache.delete(services.VERSION_CACHE_KEY)
-    assert get_matcher() is not first
 
 
 # Scoping
@@ -305,8 +241,8 @@ CHUNK_PIECES = [
 )
 @settings(max_examples=300, deadline=None)
 def test_one_pass_over_all_chunks_equals_checking_each_chunk(parts):
+    from glossary.checking import _check_chunks_one_by_one, check_chunks
     from glossary.extract import Chunk
-    from glossary.services import _check_chunks_one_by_one, check_chunks
 
     chunks = [Chunk(f"field{i}", text, html) for i, (text, html) in enumerate(parts) if text]
     matcher = Matcher(CHUNK_TERMS)

@@ -1,0 +1,95 @@
+"""The rules a glossary term must keep, for ``GlossaryTerm.clean`` and the CSV import.
+
+Pure functions of the terms they are given: the callers read the approved glossary
+(``GlossaryTerm.objects.approved()``) and pass it in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from glossary.terminology import Matcher, Term
+
+# Separates the variants in a glossary file's ``variants`` cell (``glossary.csv_io``),
+# so no variant may contain it.
+VARIANT_SEPARATOR = "|"
+
+
+def variant_problems(preferred: str, variants: Sequence[str], *, case_sensitive: bool) -> list[str]:
+    """What is wrong with a term's variants, without looking at the database."""
+    problems = []
+    for variant in variants:
+        if VARIANT_SEPARATOR in variant:
+            problems.append(
+                f"“{variant}” contains “{VARIANT_SEPARATOR}”, which separates variants in "
+                "glossary files. Put each variant on its own line."
+            )
+    candidate = Term(
+        key="candidate", preferred=preferred, variants=variants, case_sensitive=case_sensitive
+    )
+    for finding in Matcher([candidate]).find(preferred):
+        problems.append(
+            f"“{finding.variant}” would flag the preferred term itself "
+            f"(it matches “{finding.found}” in “{preferred}”)."
+        )
+    return problems
+
+
+def conflicts_between(candidate: Term, others: Iterable[Term]) -> list[str]:
+    """Where ``candidate`` and other terms would flag each other's preferred wording.
+
+    Two terms can only conflict when their scopes overlap (either is global, or both
+    belong to the same service line).
+    """
+    problems = []
+    candidate_matcher = Matcher([candidate])
+    for other in others:
+        if other.key == candidate.key:
+            continue
+        if not _scopes_overlap(candidate.service_line, other.service_line):
+            continue
+        other_scope = None if other.service_line is None else [other.service_line]
+        for finding in candidate_matcher.find(other.preferred, other_scope):
+            problems.append(
+                f"“{finding.variant}” would flag the preferred term “{other.preferred}” "
+                f"({other.service_line or 'global'})."
+            )
+        candidate_scope = None if candidate.service_line is None else [candidate.service_line]
+        for finding in Matcher([other]).find(candidate.preferred, candidate_scope):
+            problems.append(
+                f"“{candidate.preferred}” contains “{finding.found}”, a disallowed variant "
+                f"of “{other.preferred}” ({other.service_line or 'global'})."
+            )
+    return problems
+
+
+def _scopes_overlap(first: str | None, second: str | None) -> bool:
+    return first is None or second is None or first == second
+
+
+def term_problems(glossary_term, *, approved: Iterable) -> dict[str, list[str]]:
+    """Validation errors of a ``GlossaryTerm``, by field (empty when it is fine).
+
+    Checks its variants, and that it doesn't conflict with the ``approved`` terms (a
+    queryset, read only when the variants are fine; the term itself is skipped): a
+    term whose preferred wording contains another term's disallowed variant would be
+    flagged wherever it is used.
+    """
+    problems: dict[str, list[str]] = {}
+    if not glossary_term.preferred:
+        return problems
+    variant_errors = variant_problems(
+        glossary_term.preferred,
+        glossary_term.variant_list,
+        case_sensitive=glossary_term.case_sensitive,
+    )
+    if variant_errors:
+        problems["variants"] = variant_errors
+        return problems
+    candidate = replace(glossary_term.as_term(), key=glossary_term.pk or "candidate")
+    others = [term.as_term() for term in approved]
+    conflicts = conflicts_between(candidate, others)
+    if conflicts:
+        problems["preferred"] = conflicts
+    return problems
