@@ -72,9 +72,7 @@ class ApprovedMessageBlock(SnippetChooserBlock):
         return [value.text] if message_is_current(value) else []
 
     def get_preview_value(self):
-        from cms.models import ApprovedMessage
-
-        return ApprovedMessage.objects.filter(live=True).exclude(approval_code="").first()
+        return self.target_model.objects.filter(live=True).exclude(approval_code="").first()
 
     class Meta:
         icon = "openquote"

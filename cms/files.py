@@ -44,6 +44,8 @@ from wagtail.models import (
     WorkflowState,
 )
 
+from cms.reviewable import is_reviewable, specific
+
 INTERNAL_COLLECTION_HINT = "“Internal sales material”"
 
 
@@ -308,8 +310,6 @@ def locking_uses(file_obj):
       live row may not use the file yet;
     * approved and scheduled: an approved revision waiting for ``publish_scheduled``.
     """
-    from reviews.registry import is_reviewable, specific
-
     kind = file_kind(file_obj)
     if kind is None or file_obj.pk is None:
         return []

@@ -24,6 +24,7 @@ from cms.files import (
     load_files,
     readable_path,
 )
+from cms.reviewable import is_reviewable, reviewable_models
 
 
 class ContentFilesFormMixin:
@@ -31,8 +32,6 @@ class ContentFilesFormMixin:
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds the submitted field values
-        from reviews.registry import is_reviewable
-
         if not is_reviewable(self.instance):
             return
         files, child_forms = self._submitted_files()
@@ -78,8 +77,6 @@ def use_reviewable_page_form():
     """Give every reviewable page type that has no form of its own ``ReviewablePageForm``."""
     from wagtail.models import Page
 
-    from reviews.registry import reviewable_models
-
     for model in reviewable_models():
         if not issubclass(model, Page):
             continue
@@ -100,8 +97,6 @@ def _inherited_form(model):
 def check_reviewable_page_forms(app_configs=None, **kwargs):
     """A reviewable page type's form must check its files (``ContentFilesFormMixin``)."""
     from wagtail.models import Page
-
-    from reviews.registry import reviewable_models
 
     errors = []
     for model in reviewable_models():

@@ -28,6 +28,7 @@ from modelcluster.models import ClusterableModel
 
 from cms.blocks import ContentStreamBlock
 from cms.checks import ContentChecksPanel
+from cms.sections import render_sections
 
 
 class User(AbstractUser):
@@ -388,8 +389,9 @@ class ServiceLinePage(ApprovalStampMixin, Page):
     """A public landing page for one service line.
 
     Its claims and key messages are approved messages used by reference (the same rows
-    the sales one-pagers use), and it lists the service line's approved glossary terms,
-    so the website and the sales call say the same thing in the same words.
+    the sales one-pagers use), and the sections other apps register (``cms.sections``)
+    follow its body: the glossary lists the service line's approved terms, so the
+    website and the sales call say the same thing in the same words.
     """
 
     service_line = models.ForeignKey(
@@ -435,18 +437,6 @@ class ServiceLinePage(ApprovalStampMixin, Page):
 
         return is_current(self)
 
-    def get_glossary_terms(self):
-        """The service line's approved glossary terms, fetched when the page renders.
-
-        They come from ``glossary.selectors.service_line_glossary`` (the glossary app);
-        without that app the page simply has no glossary section.
-        """
-        try:
-            from glossary.selectors import service_line_glossary
-        except ImportError:
-            return []
-        return list(service_line_glossary(self.service_line).terms)
-
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if self.is_approved_and_current else []
 
@@ -458,5 +448,5 @@ class ServiceLinePage(ApprovalStampMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["glossary_terms"] = self.get_glossary_terms()
+        context["page_sections"] = render_sections(self, request)
         return context

@@ -12,8 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from wagtail.models import Page, TaskState, WorkflowMixin
 
+from cms.reviewable import specific
 from reviews.models import ReviewEvent
-from reviews.registry import specific
 
 logger = logging.getLogger(__name__)
 

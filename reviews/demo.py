@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from wagtail.models import WorkflowState
 
+from cms.reviewable import specific
 from reviews.forms import CHECKLIST
 from reviews.models import ApprovalRecord, ComplianceApprovalTask
-from reviews.registry import specific
 from reviews.selectors import due_for_review
 from reviews.services import add_months, assign_default_workflows, expire_content
 

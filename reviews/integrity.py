@@ -69,7 +69,7 @@ def keep_unapproved_rows_draft(sender, instance, raw=False, update_fields=None, 
 def connect():
     from django.db.models.signals import pre_save
 
-    from reviews.registry import reviewable_models
+    from cms.reviewable import reviewable_models
 
     for model in reviewable_models():
         pre_save.connect(

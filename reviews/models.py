@@ -27,14 +27,13 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
 
 from cms.models import Audience
+from cms.reviewable import routable_models
 
 AUDIENCE_CHOICES = Audience.choices
 
 
 def reviewable_content_types():
     """Limit route choices to content types that carry an approval stamp."""
-    from reviews.registry import routable_models
-
     content_types = ContentType.objects.get_for_models(*routable_models()).values()
     return Q(pk__in=[content_type.pk for content_type in content_types])
 

@@ -10,8 +10,8 @@ type wins over a route for "any content"; with no route, the assigned workflow r
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from cms.reviewable import specific
 from reviews.models import ReviewRoute
-from reviews.registry import specific
 
 
 def audience_of(obj):

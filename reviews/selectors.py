@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.reviewable import specific
 from reviews.models import ApprovalRecord, ComplianceApprovalTask, ComplianceTaskState, ReviewEvent
-from reviews.registry import specific
 
 
 def sla_business_days():

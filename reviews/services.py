@@ -18,8 +18,8 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.log_actions import log
 from wagtail.models import DraftStateMixin, Page, ReferenceIndex, TaskState
 
+from cms.reviewable import is_reviewable, reviewable_models, reviewable_roots, specific
 from reviews.models import ApprovalRecord, ApprovalSequence, ApprovalVote
-from reviews.registry import is_reviewable, reviewable_models, reviewable_roots, specific
 from reviews.routing import route_for
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ Connected in ``ReviewsConfig.ready``. Each receiver is thin and hands over to
 from wagtail.models import ModelLogEntry, PageLogEntry, WorkflowState
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
-from reviews.registry import is_reviewable, specific
+from cms.reviewable import is_reviewable, specific
 
 
 def route_starting_workflow(sender, instance, raw=False, **kwargs):

@@ -7,8 +7,8 @@ from wagtail.models import Revision, TaskState, WorkflowState
 import pytest
 
 from cms.models import ApprovedMessage
+from cms.reviewable import reviewable_roots, specific
 from reviews.models import ApprovalRecord, ApprovalVote, ReviewEvent
-from reviews.registry import reviewable_roots, specific
 from reviews.selectors import due_for_review
 
 pytestmark = pytest.mark.django_db

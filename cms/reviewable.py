@@ -1,4 +1,8 @@
-"""Which models are reviewable: every concrete model with the approval stamp."""
+"""Which models are reviewable: every concrete model with the approval stamp.
+
+In ``cms`` beside the stamp (``cms.models.ApprovalStampMixin``) because the file rules
+(``cms.files``, ``cms.forms``) ask it as much as the review workflow (``reviews``) does.
+"""
 
 from django.apps import apps
 
