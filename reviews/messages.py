@@ -4,18 +4,16 @@ Wagtail's edit and create views add a green "… has been submitted for moderati
 "Workflow … has been restarted") as soon as the workflow has *started*. When its first
 task is automatic and decides at once — the terminology gate sending the content back
 with its findings — that success message is wrong: the content never reached a
-reviewer. These hooks run right after (``after_edit_page``, ``after_create_page``,
-``after_edit_snippet``, ``after_create_snippet``), take that success message out and
-add an error with the task's comment, which says what to change and where.
-
-Registered from ``reviews.wagtail_hooks``. The hooks return nothing, so the views'
+reviewer. :func:`tell_what_happened` runs right after (``after_edit_page``,
+``after_create_page``, ``after_edit_snippet``, ``after_create_snippet``, registered in
+``reviews.wagtail_hooks``), takes that success message out and adds an error with the
+task's comment, which says what to change and where. It returns nothing, so the views'
 own redirects (and other hooks) are unchanged.
 """
 
 from django.contrib import messages
 from django.utils.html import format_html, format_html_join
 
-from wagtail import hooks
 from wagtail.admin.messages import render
 from wagtail.models import TaskState, WorkflowState
 
@@ -78,23 +76,3 @@ def tell_what_happened(request, obj):
         str(task.name).lower() if task is not None else "automatic check",
     )
     messages.error(request, render(text, None, detail=_findings(rejected.comment)))
-
-
-@hooks.register("after_edit_page")
-def page_edited(request, page):
-    tell_what_happened(request, page)
-
-
-@hooks.register("after_create_page")
-def page_created(request, page):
-    tell_what_happened(request, page)
-
-
-@hooks.register("after_edit_snippet")
-def snippet_edited(request, instance):
-    tell_what_happened(request, instance)
-
-
-@hooks.register("after_create_snippet")
-def snippet_created(request, instance):
-    tell_what_happened(request, instance)

@@ -1,23 +1,29 @@
-"""Admin reports: the audit trail, content due for re-review, and approvals expiring soon.
+"""Admin views: the reports (the audit trail, content due for re-review, approvals
+expiring soon) with their URLs and menu items, and the review-route settings.
 
-Each is a Wagtail ``ReportView`` with filters and ``?export=csv|xlsx``. The queries
-live in ``reviews.selectors``.
+Each report is a Wagtail ``ReportView`` with filters and ``?export=csv|xlsx``. The
+queries live in ``reviews.selectors``.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
+from django.urls import path, reverse
 from django.utils import timezone
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
 from cms.exports import FormulaSafeExportMixin
+from cms.menus import PermissionMenuItem, has_perm
 from cms.models import ServiceLine
 from reviews import selectors
-from reviews.models import ApprovalRecord, ReviewEvent
+from reviews.models import ApprovalRecord, ReviewEvent, ReviewRoute
 
 
 def _event_users(request):
@@ -179,3 +185,86 @@ class ExpiringSoonView(_RecordReport):
 
     def get_queryset(self):
         return selectors.expiring_soon()
+
+
+# Where the reports are ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    url_name: str
+    view: type
+    label: str
+    icon_name: str
+    order: int
+    permission: str
+
+    def urls(self):
+        return [
+            path(f"reports/{self.slug}/", self.view.as_view(), name=self.url_name),
+            path(
+                f"reports/{self.slug}/results/",
+                self.view.as_view(results_only=True),
+                name=f"{self.url_name}_results",
+            ),
+        ]
+
+    def menu_item(self):
+        """The Reports menu's item, shown to who may open the report."""
+        return PermissionMenuItem(
+            self.label,
+            reverse(self.url_name),
+            name=self.slug,
+            icon_name=self.icon_name,
+            order=self.order,
+            allowed=has_perm(self.permission),
+        )
+
+
+AUDIT_TRAIL = Report(
+    "review-audit-trail",
+    "reviews_audit_trail",
+    AuditTrailView,
+    "Review audit trail",
+    "history",
+    50,
+    "reviews.view_reviewevent",
+)
+DUE_FOR_REVIEW = Report(
+    "due-for-re-review",
+    "reviews_due_for_review",
+    DueForReviewView,
+    "Due for re-review",
+    "warning",
+    51,
+    "reviews.view_approvalrecord",
+)
+EXPIRING_SOON = Report(
+    "expiring-soon",
+    "reviews_expiring_soon",
+    ExpiringSoonView,
+    "Approvals expiring soon",
+    "calendar-alt",
+    52,
+    "reviews.view_approvalrecord",
+)
+REPORTS = (AUDIT_TRAIL, DUE_FOR_REVIEW, EXPIRING_SOON)
+
+
+def report_urls():
+    return [url for report in REPORTS for url in report.urls()]
+
+
+# Review routes (administrators, under Settings) ----------------------------------------
+
+
+class ReviewRouteViewSet(ModelViewSet):
+    model = ReviewRoute
+    icon = "tasks"
+    menu_label = "Review routes"
+    add_to_settings_menu = True
+    list_display = ["applies_to", "audience", "workflow", "review_months"]
+    list_filter = ["audience"]
+    inspect_view_enabled = False
+    copy_view_enabled = False

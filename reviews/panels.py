@@ -1,0 +1,60 @@
+"""The reviewer's queue on the dashboard, and the way back to it after a review.
+
+"Your review queue" replaces Wagtail's "Awaiting your review" for reviewers: the same
+items (``reviews.selectors.review_queue``), with how long each has waited and its due
+date.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from wagtail.admin.ui.components import Component
+
+from reviews import selectors
+from reviews.models import ComplianceApprovalTask
+
+
+class ReviewQueuePanel(Component):
+    name = "reviews_queue"
+    template_name = "reviews/review_queue_panel.html"
+    order = 50
+
+    def __init__(self, items):
+        self.items = items
+
+    def get_context_data(self, parent_context):
+        return {
+            "items": self.items,
+            "sla_days": selectors.sla_business_days(),
+            "overdue": sum(1 for item in self.items if item.overdue),
+        }
+
+
+def is_reviewer(user):
+    return ComplianceApprovalTask.objects.filter(active=True, groups__in=user.groups.all()).exists()
+
+
+def add_review_queue(request, panels):
+    """``construct_homepage_panels``: a reviewer's dashboard shows their queue."""
+    if not is_reviewer(request.user):
+        return
+    # Ours lists the same items as Wagtail's "Awaiting your review", plus the SLA.
+    panels[:] = [
+        panel for panel in panels if getattr(panel, "name", "") != "workflow_objects_to_moderate"
+    ]
+    panels.append(ReviewQueuePanel(selectors.review_queue(user=request.user)))
+
+
+def back_to_the_queue(request, obj):
+    """After a review action in the editor, land on the queue, with the outcome.
+
+    Wagtail would return the reviewer to the explorer or the edit view, which they may
+    no longer open once the item left review. The approval code is what they need next.
+    """
+    if "action-workflow-action" not in request.POST or request.GET.get("next"):
+        return None
+    obj.refresh_from_db()
+    label = getattr(obj, "approval_label", "")
+    if request.POST.get("workflow-action-name") == "approve" and label:
+        messages.success(request, f"Approved and published: {obj} — {label}.")
+    return redirect("wagtailadmin_home")
