@@ -283,6 +283,27 @@ class ApprovalStampMixin(models.Model):
         return getattr(self, "owner", None)
 
 
+class ReviewableSnippet(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ApprovalStampMixin,
+    ClusterableModel,
+):
+    """The base of every reviewed snippet (approved messages, glossary terms, objections).
+
+    Drafts and revisions, locking, a preview, search, the approval stamp and inline
+    children, with the review workflow on top: what the review workflow needs of a
+    snippet. Pages get the same from ``Page`` plus ``ApprovalStampMixin``.
+    """
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(Page):
     """The public site's root."""
 
@@ -306,16 +327,7 @@ class HomePage(Page):
         return context
 
 
-class ApprovedMessage(
-    WorkflowMixin,
-    DraftStateMixin,
-    LockableMixin,
-    RevisionMixin,
-    PreviewableMixin,
-    index.Indexed,
-    ApprovalStampMixin,
-    ClusterableModel,
-):
+class ApprovedMessage(ReviewableSnippet):
     """One approved wording of a claim or key message, used by reference everywhere.
 
     Assets, talk tracks and public service-line pages point at a message instead of

@@ -12,19 +12,10 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.models import (
-    DraftStateMixin,
-    LockableMixin,
-    PreviewableMixin,
-    RevisionMixin,
-    WorkflowMixin,
-)
 from wagtail.search import index
 
-from modelcluster.models import ClusterableModel
-
 from cms.checks import ContentChecksPanel
-from cms.models import ApprovalStampMixin
+from cms.models import ReviewableSnippet
 from cms.publication import current
 from glossary.terminology import Term
 from glossary.validation import term_problems
@@ -55,16 +46,7 @@ class GlossaryTermQuerySet(models.QuerySet):
         return current(self, on=on).select_related("service_line").order_by("pk")
 
 
-class GlossaryTerm(
-    WorkflowMixin,
-    DraftStateMixin,
-    LockableMixin,
-    RevisionMixin,
-    PreviewableMixin,
-    index.Indexed,
-    ApprovalStampMixin,
-    ClusterableModel,
-):
+class GlossaryTerm(ReviewableSnippet):
     """One term of a service line's glossary (or of the global glossary)."""
 
     class Kind(models.TextChoices):

@@ -30,22 +30,14 @@ from django.db import models
 from django.utils.text import Truncator
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import (
-    DraftStateMixin,
-    LockableMixin,
-    Orderable,
-    PreviewableMixin,
-    RevisionMixin,
-    WorkflowMixin,
-)
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 
 from assets.panels import ApprovalStampPanel
 from cms.checks import ContentChecksPanel
-from cms.models import ApprovalStampMixin, TaxonomyNamesMixin
+from cms.models import ReviewableSnippet, TaxonomyNamesMixin
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -68,17 +60,7 @@ def verbatim_digest(normalised):
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
-class Objection(
-    WorkflowMixin,
-    DraftStateMixin,
-    LockableMixin,
-    RevisionMixin,
-    PreviewableMixin,
-    index.Indexed,
-    ApprovalStampMixin,
-    TaxonomyNamesMixin,
-    ClusterableModel,
-):
+class Objection(ReviewableSnippet, TaxonomyNamesMixin):
     class Category(models.TextChoices):
         COST = "cost-coverage", "Cost / coverage"
         EVIDENCE = "clinical-evidence", "Clinical evidence"
