@@ -1,25 +1,29 @@
 """The demo's reviews: everything goes live through the real workflow.
 
-Earlier demo modules save content as drafts and queue it in ``context.extra``:
+Earlier demo modules save content as drafts and queue it in ``context.extra``
+(``cms.demodata.queue_for_review``):
 
-* ``to_approve``: submitted by ``marketer``, checked by the terminology gate and
-  approved by ``compliance`` with the checklist ticked, so it is published with an
+* ``to_approve``: submitted by the marketer, checked by the terminology gate and
+  approved by compliance with the checklist ticked, so it is published with an
   approval code exactly as in production;
 * ``to_submit``: submitted and left waiting in the reviewer's queue.
 
-Then one approved library item is made past its review-by date and ``expire_content``
-withdraws it, so the "due for re-review" report has something in it.
+Then one approved library page is made past its review-by date and ``expire_content``
+withdraws it, so the "due for re-review" report has something in it. Who submits, who
+approves, the review comment and that page come from ``reviews/demo_data/reviews.yaml``.
 
 Idempotent: approved content (it has an approval record) and content that has been
 submitted before are left alone, and the expiry example is made only once. Workflow
 notification emails are not sent while the demo loads.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from wagtail.models import WorkflowState
+from wagtail.models import Page, WorkflowState
 
+from cms.demodata import read, run_deferred_tasks
 from cms.reviewable import specific
 from reviews.forms import CHECKLIST
 from reviews.models import ApprovalRecord, ComplianceApprovalTask
@@ -27,19 +31,23 @@ from reviews.selectors import due_for_review
 from reviews.services import add_months, assign_default_workflows, expire_content
 
 CHECKED = {name: True for name, _label in CHECKLIST}
-DEMO_COMMENT = "Checked against the source and the glossary."
 
 
 def seed(context):
-    marketer = context.users.get("marketer")
-    reviewer = context.users.get("compliance")
+    data = read("reviews", "reviews")
+    marketer = context.users.get(data["submitted_by"])
+    reviewer = context.users.get(data["approved_by"])
     if marketer is None or reviewer is None:
         return
     assign_default_workflows()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        approved, problems = approve_all(context.extra.get("to_approve", []), marketer, reviewer)
+        approved, problems = approve_all(
+            context.extra.get("to_approve", []), marketer, reviewer, data["comment"]
+        )
         waiting = submit_all(context.extra.get("to_submit", []), marketer)
-        expired = make_one_item_due_for_re_review()
+        # Withdrawing content looks up what uses it in Wagtail's reference index.
+        run_deferred_tasks()
+        expired = make_one_item_due_for_re_review(**data["past_review_by"])
     summary = f"Reviews: {approved} approved, {waiting} submitted for review"
     if expired:
         summary += f", “{expired}” past its review-by date and withdrawn"
@@ -56,13 +64,13 @@ def _has_record(obj):
     return ApprovalRecord.objects.for_object(obj).exists()
 
 
-def approve_all(objects, marketer, reviewer):
+def approve_all(objects, marketer, reviewer, comment):
     approved, problems = 0, []
     for obj in objects:
         obj = _fresh(obj)
         if _has_record(obj):
             continue
-        problem = take_through_review(obj, marketer, reviewer)
+        problem = take_through_review(obj, marketer, reviewer, comment)
         if problem:
             problems.append(f"{obj} — {problem}")
         else:
@@ -70,8 +78,12 @@ def approve_all(objects, marketer, reviewer):
     return approved, problems
 
 
-def take_through_review(obj, marketer, reviewer):
-    """Submit ``obj`` as the marketer and approve every step as the reviewer."""
+def take_through_review(obj, marketer, reviewer, comment):
+    """Submit ``obj`` as the marketer and approve every step as the reviewer.
+
+    The reviewer acts through the task's own ``on_action``, which checks separation of
+    duties and the checklist as it does for a click in the admin.
+    """
     state = obj.current_workflow_state
     if state is None:
         state = obj.get_workflow().start(obj, marketer)
@@ -82,10 +94,10 @@ def take_through_review(obj, marketer, reviewer):
         task = task_state.task.specific
         if not isinstance(task, ComplianceApprovalTask):
             return f"waiting at “{task}”, which the demo can't approve"
-        reason = task.refusal_reason(obj, reviewer, task_state=task_state)
-        if reason:
-            return f"{reviewer} can't approve at “{task}”: {reason}"
-        task.on_action(task_state, reviewer, "approve", **CHECKED, comment=DEMO_COMMENT)
+        try:
+            task.on_action(task_state, reviewer, "approve", **CHECKED, comment=comment)
+        except PermissionDenied as refusal:
+            return f"{reviewer} can't approve at “{task}”: {refusal}"
         state.refresh_from_db()
     if state.status != WorkflowState.STATUS_APPROVED:
         return f"sent back: {state.current_task_state.comment}"
@@ -103,21 +115,25 @@ def submit_all(objects, marketer):
     return submitted
 
 
-def make_one_item_due_for_re_review():
-    """Age one approved enablement asset past its review-by date, then expire it (once)."""
+def make_one_item_due_for_re_review(*, title, approved_days_ago, review_by_months_ago):
+    """Age the approved page ``title`` past its review-by date, then expire it (once)."""
     if due_for_review().exists():
         return None
+    page = Page.objects.filter(title=title, live=True).order_by("pk").last()
+    if page is None:
+        return None
     record = (
-        ApprovalRecord.objects.current()
-        .filter(content_type__model="enablementassetpage", withdrawn_at=None)
+        ApprovalRecord.objects.for_object(page)
+        .current()
+        .filter(withdrawn_at=None)
         .order_by("pk")
         .last()
     )
     if record is None:
         return None
     today = timezone.localdate()
-    approved_at = timezone.now() - timezone.timedelta(days=400)
-    review_by = add_months(today, -1)
+    approved_at = timezone.now() - timezone.timedelta(days=approved_days_ago)
+    review_by = add_months(today, -review_by_months_ago)
     ApprovalRecord.objects.filter(pk=record.pk).update(approved_at=approved_at, review_by=review_by)
     obj = record.specific_object
     type(obj)._default_manager.filter(pk=obj.pk).update(

@@ -1,7 +1,8 @@
 """Load the demo organisation: ``python manage.py seed_demo [--password PW]``.
 
 Idempotent: a second run changes nothing. Each app contributes its part through a
-``<app>.demo`` module with a ``seed(context)`` function, run in the order below.
+``<app>.demo`` module with a ``seed(context)`` function, run in the order below; the
+content itself is in each app's ``demo_data/*.yaml`` (``cms.demodata``).
 """
 
 import importlib
@@ -11,6 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+
+from cms.demodata import run_deferred_tasks
 
 DEMO_MODULES = ["cms.demo", "glossary.demo", "assets.demo", "reviews.demo"]
 
@@ -36,14 +39,31 @@ class Command(BaseCommand):
 
     def handle(self, *args, password, **options):
         context = SeedContext(password=password, stdout=self.stdout)
-        # Approving the demo would pre-render every one-pager's PDF into this process's
-        # cache, which dies with it (a third of the load time); each PDF renders on its
-        # first download instead. Concord's own background work is parked, not run.
-        background = {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
-        with override_settings(TASKS={**settings.TASKS, "background": background}):
+        with override_settings(**self.loading_settings()):
             self._seed(context)
         self.stdout.write(self.style.SUCCESS("Demo organisation ready."))
         self._report(context, password)
+
+    @staticmethod
+    def loading_settings():
+        """Settings while the demo loads: work that would be redone many times, held back.
+
+        * Approving the demo would pre-render every one-pager's PDF into this process's
+          cache, which dies with it; each PDF renders on its first download instead.
+          Concord's own background work is parked, not run.
+        * Wagtail's own queue (search index and reference index updates) is deferred:
+          each object is saved several times on its way live, and is indexed once, as
+          it ends up, at the end of the load (``cms.demodata.DeferredBackend``).
+        * No query log (``DEBUG`` keeps every query of the load in memory otherwise).
+        """
+        return {
+            "TASKS": {
+                **settings.TASKS,
+                "default": {"BACKEND": "cms.demodata.DeferredBackend"},
+                "background": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+            },
+            "DEBUG": False,
+        }
 
     def _seed(self, context):
         with transaction.atomic():
@@ -55,6 +75,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(context)
+            run_deferred_tasks()
 
     def _report(self, context, password):
         self.stdout.write(f"Demo logins (password: {password}):")
