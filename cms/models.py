@@ -42,9 +42,6 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
-    def in_group(self, name):
-        return self.groups.filter(name=name).exists()
-
 
 class TaxonomyQuerySet(models.QuerySet):
     def delete(self):

@@ -6,19 +6,18 @@ Wagtail's edit views load it) using the same check as the workflow's terminology
 so what the editor sees is exactly what blocks approval.
 """
 
+from cms.checks import register_checker
+from glossary.checking import check_object
+from glossary.matching import get_matcher
+
 TEMPLATE = "glossary/panels/terminology_panel.html"
 
 
 def terminology_context(instance):
-    from glossary.checking import check_object
-    from glossary.matching import get_matcher
-
     return {"has_terms": not get_matcher().is_empty, "findings": check_object(instance)}
 
 
 def register():
-    from cms.checks import register_checker
-
     register_checker(
         name="terminology",
         heading="Terminology",
