@@ -13,11 +13,13 @@ from django.views.generic import FormView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
+from wagtail.models import WorkflowState
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
 from cms.exports import FormulaSafeExportMixin
+from cms.models import ServiceLine
 from glossary import csv_io, reports
 from glossary.importing import glossary_import_text
 from glossary.models import GlossaryTerm
@@ -143,8 +145,6 @@ class GlossaryImportView(WagtailAdminTemplateMixin, FormView):
 
 def sent_back_at_once(terms):
     """The submitted terms whose review an automatic task (the gate) already sent back."""
-    from wagtail.models import WorkflowState
-
     return [
         term
         for term in terms
@@ -156,8 +156,6 @@ def sent_back_at_once(terms):
 def glossary_export(request):
     """The glossary as a CSV in the import format: ``?service_line=<slug>|global``,
     ``?version=latest`` (default: drafts included) or ``approved`` (what is enforced)."""
-    from cms.models import ServiceLine
-
     if not can_export(request.user):
         raise PermissionDenied
     version = request.GET.get("version") or "latest"

@@ -43,6 +43,10 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import DraftStateMixin, Page
+
+from cms.models import ApprovedMessage
 from cms.publication import current
 from glossary.checking import check_stored, find_in_text, stored_chunks, stored_scope
 from glossary.matching import get_matcher, glossary_version
@@ -53,6 +57,7 @@ from glossary.selectors import (
     SALES,
     channel_of,
     content_models,
+    source_of,
     stored_versions,
 )
 from glossary.terminology import Matcher, Term, line_col
@@ -319,8 +324,6 @@ def _words(text: str) -> list[re.Match]:
 
 
 def message_drift() -> list[MessageDrift]:
-    from cms.models import ApprovedMessage
-
     messages = []
     for message in current(ApprovedMessage.objects.all()):
         words = [match.group().casefold() for match in _words(message.text)]
@@ -417,10 +420,6 @@ def _changes(approved: list[str], copy: list[str]) -> str:
 
 
 def content_ref(obj) -> ContentRef:
-    from wagtail.admin.admin_url_finder import AdminURLFinder
-
-    from glossary.selectors import source_of
-
     title = getattr(obj, "title", None) or str(obj)
     return ContentRef(
         source=source_of(obj),
@@ -442,8 +441,6 @@ def _cached(name: str, compute):
 
 def _fingerprint() -> str:
     """Changes whenever the approved glossary or any live content may have changed."""
-    from wagtail.models import DraftStateMixin, Page
-
     parts = [glossary_version(), timezone.localdate().isoformat()]
     for model in content_models():
         queryset = model._default_manager.all()

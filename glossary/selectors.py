@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db.models import Q
 
+from wagtail.models import DraftStateMixin, Page, Revision
+
+from cms.models import ApprovalStampMixin, ServiceLine
+from glossary.csv_io import row_of_term
+from glossary.extract import child_relation_names
 from glossary.models import GlossaryTerm
 
 # Where a piece of content is seen, for the reports.
@@ -62,7 +67,6 @@ def service_line_glossary(service_line, *, on=None) -> ServiceLineGlossary:
 
 def service_lines_with_glossary(*, on=None):
     """Service lines that have at least one approved term, by name."""
-    from cms.models import ServiceLine
 
     ids = GlossaryTerm.objects.approved(on=on).exclude(service_line=None).values("service_line")
     return ServiceLine.objects.filter(pk__in=ids).order_by("name")
@@ -77,10 +81,6 @@ def content_models() -> list[type]:
     Every page type, and every model with the approval stamp (the reviewable snippets:
     approved messages, objections, glossary terms, ...).
     """
-    from wagtail.models import Page
-
-    from cms.models import ApprovalStampMixin
-
     found = []
     for model in apps.get_models():
         if model._meta.proxy or model is Page:
@@ -98,8 +98,6 @@ def channel_of(obj) -> str:
     pages are the public site, and the rest (approved messages, glossary terms) is
     shared by both.
     """
-    from wagtail.models import Page
-
     model = obj if isinstance(obj, type) else type(obj)
     explicit = getattr(model, "terminology_channel", None)
     if explicit:
@@ -144,8 +142,6 @@ def stored_versions(*, live_only: bool = False, models=None) -> Iterator[StoredV
     are loaded in batches; per batch, one query reads the inline children, one the
     service lines and one the drafts' revisions.
     """
-    from wagtail.models import DraftStateMixin, Revision
-
     for model in models or content_models():
         queryset = _bulk_queryset(model)
         draftable = issubclass(model, DraftStateMixin)
@@ -180,8 +176,6 @@ def stored_versions(*, live_only: bool = False, models=None) -> Iterator[StoredV
 
 def _children_of(model, objects) -> dict | None:
     """``{pk: {relation: [children]}}`` for the inline children extraction reads."""
-    from glossary.extract import child_relation_names
-
     names = child_relation_names(model)
     if not names:
         return None
@@ -201,8 +195,6 @@ def _children_of(model, objects) -> dict | None:
 def _service_line_slugs_of(model, objects) -> dict | None:
     """``{pk: slugs}`` for models that keep the default ``get_service_lines()`` (the
     ``service_lines`` many-to-many); ``None`` when the model decides itself."""
-    from cms.models import ApprovalStampMixin
-
     if getattr(model, "get_service_lines", None) is not ApprovalStampMixin.get_service_lines:
         return None
     field = next(
@@ -244,8 +236,6 @@ def _batches(iterable, size):
 
 def _bulk_queryset(model):
     """A queryset of ``model`` that loads what extraction and scoping need in bulk."""
-    from wagtail.models import Page
-
     queryset = model._default_manager.all()
     if issubclass(model, Page):
         queryset = queryset.exact_type(model)
@@ -264,9 +254,6 @@ def export_rows(*, approved_only=False, service_line=None, global_only=False):
     By default each term's latest version (drafts included, so an import followed by
     an export gives the same file back); ``approved_only`` gives the enforced terms.
     """
-    from cms.models import ServiceLine
-    from glossary.csv_io import row_of_term
-
     if approved_only:
         terms = list(GlossaryTerm.objects.approved())
     else:
