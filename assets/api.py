@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import APIToken
 
 from assets import selectors
+from assets.filters import InvalidFilter, parse_library_filters
 from cms.publication import Viewer
 
 DEFAULT_PAGE_SIZE = 100
@@ -65,10 +66,10 @@ def _positive_int(value, default, name, maximum=None):
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise selectors.InvalidFilter(f"“{name}” must be a whole number.") from None
+        raise InvalidFilter(f"“{name}” must be a whole number.") from None
     if number < 1 or (maximum is not None and number > maximum):
         limit = f" between 1 and {maximum}" if maximum else " of 1 or more"
-        raise selectors.InvalidFilter(f"“{name}” must be a number{limit}.")
+        raise InvalidFilter(f"“{name}” must be a number{limit}.")
     return number
 
 
@@ -113,12 +114,12 @@ def library(request):
     if not viewer.can_use_library:
         return _error("This account can't use the sales library.", 403)
     try:
-        filters = selectors.parse_library_filters(request.GET)
+        filters = parse_library_filters(request.GET)
         page = _positive_int(request.GET.get("page"), 1, "page")
         page_size = _positive_int(
             request.GET.get("page_size"), DEFAULT_PAGE_SIZE, "page_size", MAX_PAGE_SIZE
         )
-    except selectors.InvalidFilter as error:
+    except InvalidFilter as error:
         return _error(str(error), 400)
 
     results = selectors.library_items(user=viewer, filters=filters)

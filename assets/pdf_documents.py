@@ -14,7 +14,7 @@ Two documents:
     A call pack for one service line × stage × segment: a cover (with the rep's name
     and the date), the talk track, the matching one-pagers, the top objections with
     approved responses and the service line's glossary. Its content comes from
-    ``assets.selectors.call_pack`` (the library's visibility rules), so a rep only
+    ``assets.packs.call_pack`` (the library's visibility rules), so a rep only
     ever gets approved, live, unexpired material.
 
 Drafts (staff previews) use ``ItemDocument(page, draft=True)``: the page as edited,
@@ -238,7 +238,7 @@ class ItemDocument:
 
 @dataclass
 class PackDocument:
-    pack: object  # assets.selectors.CallPack
+    pack: object  # assets.packs.CallPack
     user: object  # the rep it is prepared for (their name is printed)
     viewer: object = None  # what they may see (cms.publication.Viewer); from user if None
     glossary: object = None  # glossary.selectors.ServiceLineGlossary
@@ -246,14 +246,14 @@ class PackDocument:
     on: date = field(default_factory=timezone.localdate)
 
     @classmethod
-    def build(cls, *, user, service_line, stage, segment, viewer=None):
-        from assets.selectors import call_pack
+    def build(cls, *, user, context, viewer=None):
+        from assets.packs import call_pack
         from cms.publication import Viewer
         from glossary.selectors import service_line_glossary
 
         viewer = Viewer.of(viewer or user)
-        pack = call_pack(user=viewer, service_line=service_line, stage=stage, segment=segment)
-        glossary = service_line_glossary(service_line)
+        pack = call_pack(user=viewer, context=context)
+        glossary = service_line_glossary(context.service_line)
         document = cls(pack=pack, user=user, viewer=viewer, glossary=glossary)
         document.objections = document._objections()
         return document
@@ -280,7 +280,7 @@ class PackDocument:
     @property
     def combination(self):
         pack = self.pack
-        return f"{pack.service_line.name} · {pack.stage.name} · {pack.segment}"
+        return str(pack.context)
 
     @property
     def is_empty(self):
@@ -350,7 +350,7 @@ class PackDocument:
     def filename(self):
         pack = self.pack
         return (
-            f"call-pack-{pack.service_line.slug}-{pack.stage.slug}-{pack.segment.slug}-"
+            f"call-pack-{pack.context.slug}-"
             f"{self.on.isoformat()}.pdf"
         )
 

@@ -27,13 +27,13 @@ from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.decorators.http import require_safe
 
 from assets import pdf, pdf_fast, selectors
+from assets.filters import CallContext, InvalidFilter
 from assets.pdf_documents import ItemDocument, PackDocument, last_modified_http
 from cms import roles
 from cms.publication import viewer_of
 
 logger = logging.getLogger(__name__)
 
-PACK_PARAMETERS = {"service_line": "service line", "stage": "journey stage", "segment": "segment"}
 
 
 @require_safe
@@ -58,8 +58,8 @@ def pack_pdf(request, library_page):
     denied = _check_library_user(request)
     if denied is not None:
         return denied
-    params = {name: request.GET.get(name, "").strip() for name in PACK_PARAMETERS}
-    missing = [label for name, label in PACK_PARAMETERS.items() if not params[name]]
+    params = CallContext.chosen(request.GET)
+    missing = [CallContext.LABELS[name] for name, value in params.items() if not value]
     if missing:
         return _problem(
             request,
@@ -70,8 +70,8 @@ def pack_pdf(request, library_page):
             f"segment. Missing: {', '.join(missing)}.",
         )
     try:
-        filters = selectors.parse_library_filters(params)
-    except selectors.InvalidFilter as error:
+        call = CallContext.parse(params)
+    except InvalidFilter as error:
         return _problem(
             request,
             library_page,
@@ -82,9 +82,7 @@ def pack_pdf(request, library_page):
     document = PackDocument.build(
         user=request.user,
         viewer=viewer_of(request),
-        service_line=filters.service_line,
-        stage=filters.stage,
-        segment=filters.segment,
+        context=call,
     )
     if document.is_empty:
         return _problem(
@@ -95,7 +93,7 @@ def pack_pdf(request, library_page):
             message="Nothing approved is tagged for this service line, stage and segment, "
             "so there is nothing to put in a pack.",
             missing=document.missing(),
-            library_query=urlencode(filters.as_query()),
+            library_query=urlencode(call.as_query()),
             pack=document.pack,
         )
     response = _pdf_response(request, document, started=started)

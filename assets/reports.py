@@ -1,12 +1,13 @@
 """Admin reports for marketing: the monthly objection review and library usage.
 
 Both are Wagtail ``ReportView``s, so each has filters and CSV/XLSX export
-(``?export=csv``) for free. The rows come from ``assets.selectors``.
+(``?export=csv``) for free. The queries behind them come first.
 """
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wagtail.admin.filters import WagtailFilterSet
@@ -17,11 +18,11 @@ from wagtail.admin.widgets.boolean_radio_select import BooleanRadioSelect
 
 import django_filters
 
-from assets import selectors
 from assets.models import LibraryItemPage, Objection, UsageEvent
 from assets.models.library import Kind
+from cms import publication
 from cms.exports import FormulaSafeExportMixin
-from cms.models import ServiceLine
+from cms.models import JourneyStage, ServiceLine
 
 PERIODS = [("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
 DEFAULT_PERIOD = 90
@@ -39,6 +40,96 @@ def _period(filterset):
 
 
 # Objection review --------------------------------------------------------------------------
+
+
+# The queries ---------------------------------------------------------------------------
+
+
+def objection_review(*, since=None, service_line=None, without_response=False):
+    """Objections for the monthly review: most heard first, with hearings since a date."""
+    queryset = Objection.objects.filter(duplicate_of__isnull=True)
+    if since is not None:
+        queryset = queryset.filter(first_heard_at__date__gte=since)
+    if service_line is not None:
+        queryset = queryset.filter(service_lines=service_line)
+    has_response = (
+        publication.current_q() & ~Q(approved_response="") & ~Q(status=Objection.Status.RETIRED)
+    )
+    if without_response:
+        queryset = queryset.exclude(has_response)
+    return queryset.prefetch_related("service_lines", "stages", "segments").order_by(
+        "-times_heard", "-last_heard_at"
+    )
+
+
+def usage_by_item(*, since, kind=None, service_line=None, unused_only=False):
+    """Views, downloads and packs per visible library item since a date."""
+
+    def count(event_kind):
+        counts = (
+            UsageEvent.objects.filter(page=OuterRef("pk"), kind=event_kind, created_at__gte=since)
+            .order_by()
+            .values("page")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+    last_used = (
+        UsageEvent.objects.filter(page=OuterRef("pk")).order_by("-created_at").values("created_at")
+    )
+    queryset = (
+        publication.current(LibraryItemPage.objects.all())
+        .annotate(
+            views=count(UsageEvent.Kind.VIEW),
+            downloads=count(UsageEvent.Kind.DOWNLOAD),
+            packs=count(UsageEvent.Kind.PACK),
+            last_used_at=Subquery(last_used[:1]),
+        )
+        .prefetch_related("service_lines")
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if service_line is not None:
+        queryset = queryset.filter(service_lines=service_line)
+    if unused_only:
+        queryset = queryset.filter(views=0, downloads=0, packs=0)
+    return queryset.order_by("-views", "-downloads", "title")
+
+
+def usage_by_stage(*, since):
+    """Views, downloads and packs per journey stage since a date.
+
+    Views and downloads count towards every stage the item is tagged with; packs
+    count once per pack for the stage it was built for.
+    """
+    events = UsageEvent.objects.filter(created_at__gte=since)
+
+    def item_events(event_kind):
+        counts = (
+            events.filter(kind=event_kind, page__stages=OuterRef("pk"))
+            .order_by()
+            .values("page__stages")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+    packs = (
+        events.filter(kind=UsageEvent.Kind.PACK, stage=OuterRef("pk"))
+        .order_by()
+        .values("stage")
+        .annotate(total=Count("pack_id", distinct=True))
+        .values("total")
+    )
+    return JourneyStage.objects.annotate(
+        views=item_events(UsageEvent.Kind.VIEW),
+        downloads=item_events(UsageEvent.Kind.DOWNLOAD),
+        packs=Coalesce(Subquery(packs, output_field=IntegerField()), Value(0)),
+    ).order_by("order", "name")
+
+
+# The views -----------------------------------------------------------------------------
 
 
 class ObjectionReviewFilterSet(WagtailFilterSet):
@@ -66,9 +157,7 @@ class ObjectionReviewFilterSet(WagtailFilterSet):
     def filter_without_response(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            pk__in=selectors.objection_review(without_response=True).values("pk")
-        )
+        return queryset.filter(pk__in=objection_review(without_response=True).values("pk"))
 
 
 class ObjectionReviewView(FormulaSafeExportMixin, ReportView):
@@ -124,7 +213,7 @@ class ObjectionReviewView(FormulaSafeExportMixin, ReportView):
         ]
 
     def get_queryset(self):
-        return selectors.objection_review()
+        return objection_review()
 
 
 # Usage ---------------------------------------------------------------------------------
@@ -206,7 +295,7 @@ class UsageReportView(FormulaSafeExportMixin, ReportView):
         ]
 
     def get_queryset(self):
-        return selectors.usage_by_item(since=_since(_period(self.filters)))
+        return usage_by_item(since=_since(_period(self.filters)))
 
 
 class StageUsageFilterSet(WagtailFilterSet):
@@ -250,7 +339,7 @@ class StageUsageReportView(FormulaSafeExportMixin, ReportView):
         return f"Last {_period(self.filters)} days"
 
     def get_queryset(self):
-        return selectors.usage_by_stage(since=_since(_period(self.filters)))
+        return usage_by_stage(since=_since(_period(self.filters)))
 
     def filter_queryset(self, queryset):
         return queryset  # only the period applies, in get_queryset

@@ -1,38 +1,34 @@
-"""Reads for the rep library, its API and its reports.
+"""What reps may see in the library: the visibility rule, listings and search.
 
 The one rule everything here applies: a rep sees an item only when it is approved and
 current (``cms.publication.current``) and not behind a page-privacy restriction the
 viewer doesn't pass (``cms.publication.Viewer``). ``visible_library_items(viewer)`` is
-that rule as a queryset; every listing, search, call pack and API answer starts from
-it. Functions take a ``Viewer`` (a user is turned into one).
+that rule as a queryset; every listing, search, call pack (``assets.packs``) and API
+answer starts from it. Functions take a ``Viewer`` (a user is turned into one).
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db.models import (
-    Case,
     CharField,
     Count,
-    Exists,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assets import freshness, search
+from assets import search
+from assets.filters import Taxonomy, parse_library_filters
 from assets.models import (
     EnablementAssetPage,
     LibraryItemPage,
     Objection,
-    TalkTrackPage,
     UsageEvent,
 )
 from assets.models.library import Kind, Purpose
@@ -40,145 +36,8 @@ from cms import publication
 from cms.models import JourneyStage, Segment, ServiceLine
 from cms.publication import Viewer
 
-MAX_QUERY_LENGTH = 200
 _NOT_SEARCHABLE = re.compile(r"[^\w'\-.]+")
 POPULARITY_DAYS = 90
-SORTS = {
-    "relevance": "Best match",
-    "newest": "Newest approval",
-    "used": "Most used (90 days)",
-}
-
-
-class InvalidFilter(ValueError):
-    """A library filter that can't be applied; the message is shown to the user."""
-
-
-# Taxonomy --------------------------------------------------------------------------
-
-
-TAXONOMY_CACHE_KEY = "assets:taxonomy"
-TAXONOMY_CACHE_SECONDS = 60 * 60
-
-
-@dataclass
-class Taxonomy:
-    """The three taxonomies (a few dozen rows), cached under the library version.
-
-    Saving or deleting a service line, stage or segment moves the library version on
-    (``assets.freshness``), so every worker process reads the new taxonomy on its next
-    request, shared cache or not.
-    """
-
-    service_lines: list
-    stages: list
-    segments: list
-
-    @classmethod
-    def load(cls, *, current=None):
-        """``current``: the library version, when the caller has already read it."""
-        current = freshness.version() if current is None else current
-        key = f"{TAXONOMY_CACHE_KEY}:{current}"
-        taxonomy = cache.get(key)
-        if taxonomy is None:
-            taxonomy = cls(
-                service_lines=list(ServiceLine.objects.all()),
-                stages=list(JourneyStage.objects.all()),
-                segments=list(Segment.objects.all()),
-            )
-            cache.set(key, taxonomy, TAXONOMY_CACHE_SECONDS)
-        return taxonomy
-
-    def by_pk(self, name):
-        items = {
-            "service_lines": self.service_lines,
-            "stages": self.stages,
-            "segments": self.segments,
-        }[name]
-        return {item.pk: item for item in items}
-
-    def lookup(self, name, slug):
-        items = {"service_line": self.service_lines, "stage": self.stages}.get(name, self.segments)
-        for item in items:
-            if item.slug == slug:
-                return item
-        return None
-
-    @property
-    def paused_service_lines(self):
-        return [line for line in self.service_lines if line.is_paused]
-
-
-@dataclass(frozen=True)
-class LibraryFilters:
-    service_line: ServiceLine | None = None
-    stage: JourneyStage | None = None
-    segment: Segment | None = None
-    kind: str = ""
-    q: str = ""
-    sort: str = ""
-
-    @property
-    def effective_sort(self):
-        if self.sort in ("newest", "used"):
-            return self.sort
-        return "relevance" if self.q else "newest"
-
-    @property
-    def is_filtered(self):
-        return bool(self.service_line or self.stage or self.segment or self.kind or self.q)
-
-    def as_query(self):
-        """The filters as query parameters (slugs), for links and the API."""
-        params = {}
-        for name in ("service_line", "stage", "segment"):
-            value = getattr(self, name)
-            if value is not None:
-                params[name] = value.slug
-        for name in ("kind", "q", "sort"):
-            if getattr(self, name):
-                params[name] = getattr(self, name)
-        return params
-
-
-TAXONOMY_LABELS = {"service_line": "service line", "stage": "journey stage", "segment": "segment"}
-
-
-def parse_library_filters(params, *, taxonomy=None):
-    """Turn query parameters (or a dict of slugs/objects) into ``LibraryFilters``.
-
-    Raises ``InvalidFilter`` with a message for people when a value can't be used.
-    """
-    if isinstance(params, LibraryFilters):
-        return params
-    params = params or {}
-    taxonomy = taxonomy or Taxonomy.load()
-    errors = []
-    values = {}
-    for name, label in TAXONOMY_LABELS.items():
-        raw = params.get(name) or ""
-        if isinstance(raw, (ServiceLine, JourneyStage, Segment)):
-            values[name] = raw
-            continue
-        raw = str(raw).strip()
-        if not raw:
-            continue
-        item = taxonomy.lookup(name, raw)
-        if item is None:
-            errors.append(f"There is no {label} “{raw[:60]}”.")
-        values[name] = item
-    kind = str(params.get("kind") or "").strip()
-    if kind and kind not in Kind.values:
-        errors.append(f"“{kind[:60]}” is not a kind of material.")
-    q = " ".join(str(params.get("q") or "").split())
-    if len(q) > MAX_QUERY_LENGTH:
-        errors.append(f"Search text is limited to {MAX_QUERY_LENGTH} characters.")
-    sort = str(params.get("sort") or "").strip()
-    if sort and sort not in SORTS:
-        errors.append(f"“{sort[:60]}” is not a way to sort; use relevance, newest or used.")
-    if errors:
-        raise InvalidFilter(" ".join(errors))
-    return LibraryFilters(kind=kind, q=q, sort=sort, **values)
 
 
 # Visibility ------------------------------------------------------------------------
@@ -339,7 +198,7 @@ def _search(queryset, q, *, order_by_relevance):
     return results
 
 
-# Detail pages and the call pack ----------------------------------------------------
+# Detail pages ----------------------------------------------------
 
 
 def visible_attachments(asset, viewer):
@@ -364,84 +223,6 @@ def visible_objections(viewer):
     )
 
 
-def top_objections(*, user, service_line, stage=None, segment=None, limit=5):
-    """The most-heard objections for a service line, best stage/segment matches first."""
-    queryset = visible_objections(user).filter(service_lines=service_line)
-    score = Value(0)
-    if stage is not None:
-        in_stage = Objection.stages.through.objects.filter(
-            objection=OuterRef("pk"), journeystage=stage
-        )
-        score = score + Case(When(Exists(in_stage), then=Value(1)), default=Value(0))
-    if segment is not None:
-        in_segment = Objection.segments.through.objects.filter(
-            objection=OuterRef("pk"), segment=segment
-        )
-        score = score + Case(When(Exists(in_segment), then=Value(1)), default=Value(0))
-    return list(
-        queryset.annotate(match=score)
-        .order_by("-match", "-times_heard", "-last_heard_at")
-        .prefetch_related("stages", "segments")[:limit]
-    )
-
-
-@dataclass
-class CallPack:
-    """Everything a rep needs for one service line × stage × segment, on one screen."""
-
-    service_line: ServiceLine
-    stage: JourneyStage
-    segment: Segment
-    talk_track: TalkTrackPage | None = None
-    one_pagers: list = field(default_factory=list)
-    other_assets: list = field(default_factory=list)
-    objections: list = field(default_factory=list)
-
-    @property
-    def is_paused(self):
-        return self.service_line.is_paused
-
-    @property
-    def items(self):
-        """Library items in the pack, talk track first (what a PDF pack contains)."""
-        head = [self.talk_track] if self.talk_track else []
-        return head + self.one_pagers + self.other_assets
-
-
-def call_pack(*, user, service_line, stage, segment, max_assets=6):
-    """The talk track, one-pagers and top objections for a call. Constant query count."""
-    user = Viewer.of(user)
-    filters = LibraryFilters(service_line=service_line, stage=stage, segment=segment)
-    items = library_items(user=user, filters=filters)
-    talk_track = (
-        TalkTrackPage.objects.filter(pk__in=items.filter(kind=Kind.TALK_TRACK).values("pk"))
-        .prefetch_related("service_lines", "stages", "segments")
-        .order_by("-approved_at", "title")
-        .first()
-    )
-    assets = list(
-        EnablementAssetPage.objects.filter(pk__in=items.exclude(kind=Kind.TALK_TRACK).values("pk"))
-        .prefetch_related("service_lines", "stages", "segments")
-        .order_by("-approved_at", "title")[: max_assets * 2]
-    )
-    if service_line.is_paused:
-        # Nurture material leads when nothing can be booked.
-        assets.sort(key=lambda asset: asset.purpose != Purpose.NURTURE)
-    one_pagers = [asset for asset in assets if asset.kind == Kind.ONE_PAGER][:max_assets]
-    others = [asset for asset in assets if asset.kind != Kind.ONE_PAGER][:max_assets]
-    return CallPack(
-        service_line=service_line,
-        stage=stage,
-        segment=segment,
-        talk_track=talk_track,
-        one_pagers=one_pagers,
-        other_assets=others,
-        objections=top_objections(
-            user=user, service_line=service_line, stage=stage, segment=segment
-        ),
-    )
-
-
 def talk_track_links(talk_track, user):
     """The talk track's linked objections and assets, only those visible to ``user``."""
     user = Viewer.of(user)
@@ -455,90 +236,3 @@ def talk_track_links(talk_track, user):
         visible = visible_library_items(user).filter(pk__in=asset_ids).values("pk")
         assets = list(EnablementAssetPage.objects.filter(pk__in=visible).order_by("title"))
     return objections, assets
-
-
-# Reports -----------------------------------------------------------------------------
-
-
-def objection_review(*, since=None, service_line=None, without_response=False):
-    """Objections for the monthly review: most heard first, with hearings since a date."""
-    queryset = Objection.objects.filter(duplicate_of__isnull=True)
-    if since is not None:
-        queryset = queryset.filter(first_heard_at__date__gte=since)
-    if service_line is not None:
-        queryset = queryset.filter(service_lines=service_line)
-    has_response = (
-        publication.current_q() & ~Q(approved_response="") & ~Q(status=Objection.Status.RETIRED)
-    )
-    if without_response:
-        queryset = queryset.exclude(has_response)
-    return queryset.prefetch_related("service_lines", "stages", "segments").order_by(
-        "-times_heard", "-last_heard_at"
-    )
-
-
-def usage_by_item(*, since, kind=None, service_line=None, unused_only=False):
-    """Views, downloads and packs per visible library item since a date."""
-
-    def count(event_kind):
-        counts = (
-            UsageEvent.objects.filter(page=OuterRef("pk"), kind=event_kind, created_at__gte=since)
-            .order_by()
-            .values("page")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-    last_used = (
-        UsageEvent.objects.filter(page=OuterRef("pk")).order_by("-created_at").values("created_at")
-    )
-    queryset = (
-        publication.current(LibraryItemPage.objects.all())
-        .annotate(
-            views=count(UsageEvent.Kind.VIEW),
-            downloads=count(UsageEvent.Kind.DOWNLOAD),
-            packs=count(UsageEvent.Kind.PACK),
-            last_used_at=Subquery(last_used[:1]),
-        )
-        .prefetch_related("service_lines")
-    )
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if service_line is not None:
-        queryset = queryset.filter(service_lines=service_line)
-    if unused_only:
-        queryset = queryset.filter(views=0, downloads=0, packs=0)
-    return queryset.order_by("-views", "-downloads", "title")
-
-
-def usage_by_stage(*, since):
-    """Views, downloads and packs per journey stage since a date.
-
-    Views and downloads count towards every stage the item is tagged with; packs
-    count once per pack for the stage it was built for.
-    """
-    events = UsageEvent.objects.filter(created_at__gte=since)
-
-    def item_events(event_kind):
-        counts = (
-            events.filter(kind=event_kind, page__stages=OuterRef("pk"))
-            .order_by()
-            .values("page__stages")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-    packs = (
-        events.filter(kind=UsageEvent.Kind.PACK, stage=OuterRef("pk"))
-        .order_by()
-        .values("stage")
-        .annotate(total=Count("pack_id", distinct=True))
-        .values("total")
-    )
-    return JourneyStage.objects.annotate(
-        views=item_events(UsageEvent.Kind.VIEW),
-        downloads=item_events(UsageEvent.Kind.DOWNLOAD),
-        packs=Coalesce(Subquery(packs, output_field=IntegerField()), Value(0)),
-    ).order_by("order", "name")

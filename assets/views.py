@@ -22,9 +22,18 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from assets import freshness, selectors, services
+from assets.filters import (
+    MAX_QUERY_LENGTH,
+    SORTS,
+    CallContext,
+    InvalidFilter,
+    Taxonomy,
+    parse_library_filters,
+)
 from assets.forms import ObjectionLogForm
 from assets.models import EnablementAssetPage, TalkTrackPage, UsageEvent
 from assets.models.library import Kind, Purpose
+from assets.packs import call_pack
 from cms.publication import viewer_of
 
 PAGE_SIZE = 20
@@ -106,19 +115,19 @@ def library_index(request, library):
     started = time.perf_counter()
     require_library_user(request)
     current = freshness.version()
-    taxonomy = selectors.Taxonomy.load(current=current)
+    taxonomy = Taxonomy.load(current=current)
     context = _base_context(request, library, "library")
     context.update(
         taxonomy=taxonomy,
         kinds=Kind.choices,
-        sorts=selectors.SORTS,
+        sorts=SORTS,
         paused_lines=taxonomy.paused_service_lines,
-        max_query_length=selectors.MAX_QUERY_LENGTH,
+        max_query_length=MAX_QUERY_LENGTH,
     )
     status = 200
     try:
-        filters = selectors.parse_library_filters(request.GET, taxonomy=taxonomy)
-    except selectors.InvalidFilter as error:
+        filters = parse_library_filters(request.GET, taxonomy=taxonomy)
+    except InvalidFilter as error:
         filters = None
         context.update(filter_error=str(error), raw=request.GET)
         status = 400
@@ -129,11 +138,7 @@ def library_index(request, library):
             raw=query,
             query_string=urlencode(query),
             pack_query=urlencode(
-                {
-                    name: query[name]
-                    for name in ("service_line", "stage", "segment")
-                    if name in query
-                }
+                {name: query[name] for name in CallContext.FIELDS if name in query}
             ),
         )
         context["results_html"], outcome = library_results_html(
@@ -196,28 +201,22 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
 
 def before_your_call(request, library):
     require_library_user(request)
-    taxonomy = selectors.Taxonomy.load()
+    taxonomy = Taxonomy.load()
     context = _base_context(request, library, "call")
     context.update(taxonomy=taxonomy, raw=request.GET, pack=None)
     status = 200
-    chosen = {
-        name: (request.GET.get(name) or "").strip() for name in ("service_line", "stage", "segment")
-    }
+    chosen = CallContext.chosen(request.GET)
     if all(chosen.values()):
         try:
-            filters = selectors.parse_library_filters(chosen, taxonomy=taxonomy)
-        except selectors.InvalidFilter as error:
+            call = CallContext.parse(chosen, taxonomy=taxonomy)
+        except InvalidFilter as error:
             context["filter_error"] = str(error)
             status = 400
         else:
-            pack = selectors.call_pack(
-                user=viewer_of(request),
-                service_line=filters.service_line,
-                stage=filters.stage,
-                segment=filters.segment,
-            )
             context.update(
-                pack=pack, pack_query=urlencode(chosen), log_next=request.get_full_path()
+                pack=call_pack(user=viewer_of(request), context=call),
+                pack_query=urlencode(call.as_query()),
+                log_next=request.get_full_path(),
             )
     elif any(chosen.values()):
         context["filter_error"] = (
@@ -232,7 +231,7 @@ def before_your_call(request, library):
 
 def objection_log(request, library):
     require_library_user(request)
-    taxonomy = selectors.Taxonomy.load()
+    taxonomy = Taxonomy.load()
     fallback = library.get_url(request=request)
     if request.method == "POST":
         form = ObjectionLogForm(request.POST, taxonomy=taxonomy)
@@ -263,10 +262,7 @@ def objection_log(request, library):
                     )
                 return redirect(_safe_next(request, data.get("next"), fallback))
     elif request.method == "GET":
-        initial = {
-            name: request.GET.get(name, "")
-            for name in ("service_line", "stage", "segment", "verbatim")
-        }
+        initial = {name: request.GET.get(name, "") for name in (*CallContext.FIELDS, "verbatim")}
         initial["next"] = _safe_next(request, request.GET.get("next"), "")
         form = ObjectionLogForm(initial=initial, taxonomy=taxonomy)
     else:
@@ -317,7 +313,7 @@ def item_detail(request, item):
                     "segment": getattr(item.segment, "slug", ""),
                     "next": item.get_url(request=request),
                 },
-                taxonomy=selectors.Taxonomy.load(),
+                taxonomy=Taxonomy.load(),
             ),
         )
     if not is_preview:

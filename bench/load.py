@@ -596,6 +596,7 @@ def setup(reps):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from assets.filters import CallContext
     from assets.pdf_documents import PackDocument
     from cms import roles
     from cms.models import JourneyStage, Segment, ServiceLine
@@ -623,7 +624,7 @@ def setup(reps):
         for stage in JourneyStage.objects.order_by("order")[:3]:
             for segment in Segment.objects.order_by("name")[:2]:
                 document = PackDocument.build(
-                    user=rep, service_line=line, stage=stage, segment=segment
+                    user=rep, context=CallContext(line, stage, segment)
                 )
                 if not document.is_empty:
                     packs.append(

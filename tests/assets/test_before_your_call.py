@@ -2,8 +2,9 @@
 
 import pytest
 
+from assets.filters import CallContext
 from assets.models.library import Kind, Purpose
-from assets.selectors import call_pack
+from assets.packs import call_pack
 from tests.assets.factories import EnablementAssetFactory, ObjectionFactory, TalkTrackFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,6 @@ def test_call_pack_query_count_is_constant(
         EnablementAssetFactory(title=f"One-pager {number}", approved=True, **call)
         ObjectionFactory(approved=True, **call)
     with django_assert_max_num_queries(14):
-        pack = call_pack(user=rep, service_line=cardiology, stage=awareness, segment=physician)
+        pack = call_pack(user=rep, context=CallContext(cardiology, awareness, physician))
         [item.service_lines.all() for item in pack.items]
     assert len(pack.one_pagers) == 6 and len(pack.objections) == 5

@@ -219,16 +219,16 @@ class TestPackContent:
         assert {event.stage.slug for event in events} == {"evaluation"}
 
     def test_the_pack_is_built_once_per_download(self, client, riley, content, monkeypatch):
-        from assets import selectors
+        from assets import packs
 
         built = []
-        real = selectors.call_pack
+        real = packs.call_pack
 
         def counting(**kwargs):
-            built.append(kwargs["service_line"].slug)
+            built.append(kwargs["context"].service_line.slug)
             return real(**kwargs)
 
-        monkeypatch.setattr(selectors, "call_pack", counting)
+        monkeypatch.setattr(packs, "call_pack", counting)
         assert get_pack(client, riley, PACK).status_code == 200
         assert built == ["cardiology"]
 
