@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -22,6 +23,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from assets import freshness, selectors, services
+from assets.cards import render_cards
 from assets.filters import (
     MAX_QUERY_LENGTH,
     SORTS,
@@ -81,21 +83,31 @@ def _safe_next(request, url, fallback):
 
 
 def paginate(results, number, per_page=PAGE_SIZE):
-    """``Paginator.get_page``, without the COUNT query when everything fits on page 1.
+    """One page of ``results`` (a queryset or search results) and its paginator.
 
     Any ``number`` gives a page: not a number → the first, past the end → the last.
+    A queryset is read in one narrow query (the page's ids and, as a window, the total)
+    plus one for the page's rows, instead of a COUNT and a wide sorted scan.
     """
-    paginator = Paginator(results, per_page)
     try:
-        number = int(number)
+        number = max(int(number), 1)
     except (TypeError, ValueError):
         number = 1
-    if number > 1:
+    paginator = Paginator(results, per_page)
+    if not isinstance(results, QuerySet):
         return paginator.get_page(number)
-    rows = list(results[: per_page + 1])
-    if len(rows) <= per_page:
-        paginator.count = len(rows)  # a cached_property: no COUNT query needed
-    return Page(rows[:per_page], 1, paginator)
+    offset = (number - 1) * per_page
+    found = list(
+        results.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+            offset : offset + per_page
+        ]
+    )
+    if not found and number > 1:  # past the end: the last page
+        return paginate(results, paginator.num_pages, per_page)
+    paginator.count = found[0][1] if found else 0  # a cached_property
+    ids = [pk for pk, _total in found]
+    by_pk = results.model._default_manager.in_bulk(ids)
+    return Page([by_pk[pk] for pk in ids if pk in by_pk], number, paginator)
 
 
 def _base_context(request, library, nav_current=""):
@@ -174,14 +186,12 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
         return html, "cached"
     results = selectors.library_items(user=viewer_of(request), filters=filters)
     page_obj = paginate(results, number)
-    page_obj.object_list = selectors.attach_taxonomy(
-        page_obj.object_list, taxonomy, request=request
-    )
     html = render_to_string(
         "library/includes/results.html",
         {
             **context,
             "page_obj": page_obj,
+            "cards": render_cards(page_obj.object_list, taxonomy, request=request),
             "matched_any_word": getattr(results, "matched_any_word", False),
         },
         request=request,

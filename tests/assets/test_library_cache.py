@@ -201,3 +201,63 @@ def test_made_up_page_numbers_are_not_kept(rep_client, item):
         assert (outcome(response), titles(response)) == ("built", ["Cardiac rehab one-pager"])
     listing(rep_client, page="1")
     assert outcome(listing(rep_client, page="1")) == "cached"
+
+
+# Cards: kept per version of the item (``assets.cards``), shared across rebuilt pages.
+
+
+@pytest.fixture
+def card_renders():
+    """The items whose card template was rendered (Django's test template signal)."""
+    from django.test.signals import template_rendered
+
+    rendered = []
+
+    def record(sender, template, context, **kwargs):
+        if template.name == "components/library_item_card.html":
+            rendered.append(context["item"].title)
+
+    template_rendered.connect(record)
+    yield rendered
+    template_rendered.disconnect(record)
+
+
+def test_a_rebuilt_page_reuses_the_cards_of_unchanged_items(
+    rep_client, item, taxonomy, card_renders
+):
+    listing(rep_client)
+    assert card_renders == ["Cardiac rehab one-pager"]
+    EnablementAssetFactory(title="Heart failure FAQ", approved=True, **taxonomy)
+    response = listing(rep_client)
+    assert outcome(response) == "built"
+    assert set(titles(response)) == {"Cardiac rehab one-pager", "Heart failure FAQ"}
+    assert card_renders == ["Cardiac rehab one-pager", "Heart failure FAQ"]
+
+
+def test_a_newly_approved_version_gets_a_new_card(rep_client, item, card_renders):
+    listing(rep_client)
+    item.title = "Cardiac rehab one-pager, second edition"
+    item.summary = "Twelve weeks, three sessions a week."
+    approve_now(item, revision=item.save_revision())
+    body = listing(rep_client).content.decode()
+    assert "Cardiac rehab one-pager, second edition" in body
+    assert "Twelve weeks, three sessions a week." in body
+    assert len(card_renders) == 2
+
+
+def test_renaming_a_service_line_shows_on_every_card(rep_client, item, taxonomy):
+    listing(rep_client)
+    cardiology = taxonomy["service_lines"][0]
+    cardiology.name = "Heart and vascular"
+    cardiology.save()
+    body = listing(rep_client).content.decode()
+    assert '<span class="tag tag--line">Heart and vascular</span>' in body
+
+
+def test_moving_the_item_gives_its_card_the_new_address(rep_client, item, library):
+    listing(rep_client)
+    new_slug = "cardiac-rehab-2027"
+    item.slug = new_slug
+    approve_now(item, revision=item.save_revision())
+    body = listing(rep_client).content.decode()
+    assert f"/library/{new_slug}/" in body
