@@ -10,15 +10,21 @@ TEST_WORKERS ?= auto
 
 .PHONY: run install migrate seed serve test e2e lint format check clean-db
 
-$(VENV)/.installed: pyproject.toml
+# What running Concord needs (`make run`), then the test and lint tools on top
+# (`make install`). The venv's own pip is recent enough for an editable install; the
+# runtime packages' bytecode is compiled as they are first imported, not all up front.
+$(VENV)/.installed-run: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --no-compile -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-run
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
 
-migrate: install
+migrate: $(VENV)/.installed-run
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 
