@@ -330,7 +330,7 @@ class TestBadInput:
         assert "not a way to sort" in response.content.decode()
 
 
-@pytest.mark.parametrize("count", [10, 100])
+@pytest.mark.parametrize("count", [3, 25])  # one partial page; more than a page
 def test_query_count_does_not_grow_with_results(
     rep_client, library, cardiology, awareness, physician, django_assert_max_num_queries, count
 ):
