@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -39,6 +39,8 @@ from assets.packs import call_pack
 from cms.publication import viewer_of
 
 PAGE_SIZE = 20
+# A filtered listing reads all its ids at once up to this many (``paginate``).
+NARROWED_IDS = 5000
 USED_RESULTS_SECONDS = 5 * 60  # "most used" order changes with every view
 
 
@@ -82,12 +84,15 @@ def _safe_next(request, url, fallback):
     return fallback
 
 
-def paginate(results, number, per_page=PAGE_SIZE):
+def paginate(results, number, per_page=PAGE_SIZE, *, narrowed=False):
     """One page of ``results`` (a queryset or search results) and its paginator.
 
     Any ``number`` gives a page: not a number → the first, past the end → the last.
-    A queryset is read in one narrow query (the page's ids and, as a window, the total)
-    plus one for the page's rows, instead of a COUNT and a wide sorted scan.
+    ``narrowed``: the caller filtered the listing, so it usually holds a few thousand
+    items at most; then one query reads all their ids in order (the count is their
+    number, the page a slice), which costs less than a COUNT plus a sorted page. An
+    unfiltered listing walks the newest-first index for one page and counts apart.
+    Either way the page's rows are then read by id.
     """
     try:
         number = max(int(number), 1)
@@ -96,18 +101,21 @@ def paginate(results, number, per_page=PAGE_SIZE):
     paginator = Paginator(results, per_page)
     if not isinstance(results, QuerySet):
         return paginator.get_page(number)
+    ids = None
+    if narrowed:
+        ids = list(results.values_list("pk", flat=True)[: NARROWED_IDS + 1])
+        if len(ids) > NARROWED_IDS:
+            ids = None
+        else:
+            paginator.count = len(ids)  # a cached_property: no COUNT query
+    number = min(number, paginator.num_pages)
     offset = (number - 1) * per_page
-    found = list(
-        results.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
-            offset : offset + per_page
-        ]
-    )
-    if not found and number > 1:  # past the end: the last page
-        return paginate(results, paginator.num_pages, per_page)
-    paginator.count = found[0][1] if found else 0  # a cached_property
-    ids = [pk for pk, _total in found]
-    by_pk = results.model._default_manager.in_bulk(ids)
-    return Page([by_pk[pk] for pk in ids if pk in by_pk], number, paginator)
+    if ids is None:
+        page_ids = list(results.values_list("pk", flat=True)[offset : offset + per_page])
+    else:
+        page_ids = ids[offset : offset + per_page]
+    by_pk = results.model._default_manager.in_bulk(page_ids)
+    return Page([by_pk[pk] for pk in page_ids if pk in by_pk], number, paginator)
 
 
 def _base_context(request, library, nav_current=""):
@@ -185,7 +193,7 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
     if html is not None:
         return html, "cached"
     results = selectors.library_items(user=viewer_of(request), filters=filters)
-    page_obj = paginate(results, number)
+    page_obj = paginate(results, number, narrowed=filters.is_filtered)
     html = render_to_string(
         "library/includes/results.html",
         {
@@ -335,7 +343,7 @@ def item_detail(request, item):
 def item_pdf(request, item):
     # The PDF view applies the library's checks itself (once): signed in, library role,
     # visible to this viewer.
-    view = delegate("assets.pdf_views", "item_pdf")
+    view = delegate("assets.pdf.views", "item_pdf")
     response = view(request, item)
     if response.status_code == 200:
         services.usage_record(user=request.user, kind=UsageEvent.Kind.DOWNLOAD, page=item)
@@ -353,10 +361,10 @@ def attachment_download(request, asset, attachment_id):
 
 
 def pack_pdf(request, library):
-    """The call-pack PDF (``assets.pdf_views.pack_pdf`` validates the parameters);
+    """The call-pack PDF (``assets.pdf.views.pack_pdf`` validates the parameters);
     a pack that was delivered is recorded as usage of every item in it."""
     require_library_user(request)
-    view = delegate("assets.pdf_views", "pack_pdf")
+    view = delegate("assets.pdf.views", "pack_pdf")
     response = view(request, library)
     pack = getattr(response, "call_pack", None)
     if response.status_code == 200 and pack is not None:
