@@ -31,6 +31,7 @@ class _DemoOrganisation:
         self.media_root = None
         self.atomic = None
         self.loads = 0
+        self.second_run = None
 
     @property
     def active(self):
@@ -55,6 +56,22 @@ class _DemoOrganisation:
                 self.discard()
                 raise
         self.loads += 1
+        self.second_run = None
+
+    def run_again(self):
+        """``seed_demo`` a second time (default password), once per load.
+
+        Returns :func:`demo_rows` before and after it. The idempotency tests share this
+        run, so a whole suite seeds the demo twice: the shared load and this. It runs
+        in the calling test's savepoint and is undone with it.
+        """
+        from django.core.management import call_command
+
+        if self.second_run is None:
+            before = demo_rows()
+            call_command("seed_demo", stdout=io.StringIO())
+            self.second_run = (before, demo_rows())
+        return self.second_run
 
     def discard(self):
         from django.db import transaction
@@ -62,12 +79,31 @@ class _DemoOrganisation:
         if not self.active:
             return
         atomic, self.atomic = self.atomic, None
+        self.second_run = None
         with self.blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
 
 
 _demo = _DemoOrganisation()
+
+
+def demo_rows():
+    """How many rows each table has (sessions and the admin log aside), and each user's
+    password hash: what a second ``seed_demo`` must leave as it is."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    return {
+        "rows": {
+            model._meta.label: model._default_manager.count()
+            for model in apps.get_models()
+            if model._meta.managed
+            and not model._meta.proxy
+            and model._meta.app_label not in {"sessions", "admin"}
+        },
+        "passwords": dict(get_user_model().objects.values_list("username", "password")),
+    }
 
 
 @pytest.hookimpl(tryfirst=True)
