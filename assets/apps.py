@@ -7,6 +7,7 @@ class AssetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assets import freshness, pdf_signals, signals  # noqa: F401 - connects the signal handlers
+        from assets import freshness, signals  # noqa: F401 - connects the signal handlers
+        from assets.pdf import receivers  # noqa: F401 - the PDF cache follows review's signals
 
         freshness.connect()

@@ -456,7 +456,7 @@ ORDER = [
 
 
 # Server-Timing descriptions of a PDF answered from the PDF cache (the view, or the
-# fast path of assets.pdf_fast when it is installed).
+# fast path of assets.pdf.fast when it is installed).
 CACHED_PDF_KINDS = ("pdf (cached)", "pdf (fast-cached)")
 
 
@@ -597,7 +597,7 @@ def setup(reps):
     from django.contrib.auth.models import Group
 
     from assets.filters import CallContext
-    from assets.pdf_documents import PackDocument
+    from assets.pdf.documents import PackDocument
     from cms import roles
     from cms.models import JourneyStage, Segment, ServiceLine
 

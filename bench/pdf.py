@@ -10,7 +10,7 @@ client: middleware, sessions, Wagtail routing, the library's checks, usage recor
   glossary), cache cleared before each request;
 * cached download of the one-pager, the PDF in the cache: first through the slow path
   (a new library version, so no route entry yet: Wagtail routing, privacy, the
-  library's checks), then through the fast path (``assets.pdf_fast``) that the slow
+  library's checks), then through the fast path (``assets.pdf.fast``) that the slow
   request opened; whole request, and the ``Server-Timing`` share; and the same with
   ``If-None-Match`` (a 304) on both paths.
 
@@ -76,7 +76,8 @@ def measure(args):
     from django.core.cache import cache
     from django.test import Client
 
-    from assets import freshness, pdf
+    from assets import freshness
+    from assets.pdf import render
     from tests.assets.pdf_support import pdf_pages
 
     library, one_pager, rep, pack_url = build_library()
@@ -84,7 +85,7 @@ def measure(args):
     client.force_login(rep)
 
     started = time.perf_counter()
-    pdf.render_pdf("<p>warm-up</p>", base_url=pdf.default_base_url())
+    render.render_pdf("<p>warm-up</p>", base_url=render.default_base_url())
     first = time.perf_counter() - started
 
     def cold(url):
@@ -118,7 +119,7 @@ def measure(args):
         assert response.status_code == 200
         assert 'desc="cached"' in response["Server-Timing"], response["Server-Timing"]
         view_times.append(server_timing(response))
-        # Then the fast path (assets.pdf_fast) for the same user and URL.
+        # Then the fast path (assets.pdf.fast) for the same user and URL.
         started = time.perf_counter()
         response = client.get(one_pager_url)
         cached_times.append(time.perf_counter() - started)

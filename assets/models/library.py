@@ -174,12 +174,12 @@ class LibraryItemPage(RoutablePageMixin, ApprovalStampMixin, TaxonomyNamesMixin,
     def pdf_url(self):
         return self.get_pdf_url()
 
-    # Staff preview the draft as its PDF too, watermarked DRAFT (assets.pdf_views).
+    # Staff preview the draft as its PDF too, watermarked DRAFT (assets.pdf.views).
     preview_modes = [("", "Page"), ("pdf", "PDF (draft)")]
 
     def serve_preview(self, request, mode_name):
         if mode_name == "pdf":
-            from assets import pdf_views
+            from assets.pdf import views as pdf_views
 
             return pdf_views.preview_pdf(request, self)
         return super().serve_preview(request, mode_name)

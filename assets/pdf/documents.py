@@ -36,8 +36,8 @@ from django.utils.text import slugify
 from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 
-from assets import pdf
 from assets.models.library import Audience, Kind
+from assets.pdf import render
 from cms.blocks import ApprovedMessageBlock, message_is_current
 from cms.models import ApprovedMessage
 
@@ -79,7 +79,7 @@ def stamp_text(obj):
 def stamp_parts(obj):
     """The parts of an object that change its PDF: which revision is live, and its stamp."""
     return (
-        pdf.dependency_label(obj),
+        render.dependency_label(obj),
         getattr(obj, "live_revision_id", None),
         obj.approval_code,
         obj.approval_version,
@@ -173,11 +173,11 @@ class ItemDocument:
         return parts
 
     def key(self):
-        return pdf.content_key("item", *self.key_parts())
+        return render.content_key("item", *self.key_parts())
 
     def dependencies(self):
         objections, assets = self.links()
-        labels = [pdf.dependency_label(obj) for obj in (self.page, *objections, *assets)]
+        labels = [render.dependency_label(obj) for obj in (self.page, *objections, *assets)]
         label = ApprovedMessage._meta.label_lower
         return labels + [f"{label}:{pk}" for pk in referenced_message_ids(self.page)]
 
@@ -333,11 +333,11 @@ class PackDocument:
             parts.extend(stamp_parts(objection))
         for term in self.glossary_terms:
             parts.extend(stamp_parts(term))
-        return pdf.content_key("pack", *parts)
+        return render.content_key("pack", *parts)
 
     def dependencies(self):
         objects = [*self.items(), *self.objections, *self.glossary_terms]
-        labels = [pdf.dependency_label(obj) for obj in objects]
+        labels = [render.dependency_label(obj) for obj in objects]
         if self.talk_track_document is not None:
             labels += self.talk_track_document.dependencies()
         for page in self.pack.one_pagers:
@@ -349,10 +349,7 @@ class PackDocument:
 
     def filename(self):
         pack = self.pack
-        return (
-            f"call-pack-{pack.context.slug}-"
-            f"{self.on.isoformat()}.pdf"
-        )
+        return f"call-pack-{pack.context.slug}-{self.on.isoformat()}.pdf"
 
     def context(self):
         pack = self.pack

@@ -1,6 +1,6 @@
 """The fast path for cached item PDFs: the second download of the same content.
 
-A cached one-pager costs about 1 ms in ``assets.pdf_views``; the rest of a normal
+A cached one-pager costs about 1 ms in ``assets.pdf.views``; the rest of a normal
 request is Wagtail's site lookup and page routing, page privacy, the library's
 visibility check. ``CachedPdfMiddleware`` (right after ``AuthenticationMiddleware``)
 skips all of that for a URL the same *audience* was already served:
@@ -17,8 +17,8 @@ event the slow path records, and ``Server-Timing: pdf;dur=…;desc="fast-cached"
 (``"fast-revalidated"`` for a 304). Otherwise the request goes through the normal
 stack untouched.
 
-Route entries are made only by the slow path: ``assets.pdf_views.item_pdf`` offers
-one (``offer_route``) after it served an item with every check passed — Wagtail's
+Route entries are made only by the slow path: ``assets.pdf.views.item_pdf`` offers
+one (``views.offer_route``) after it served an item with every check passed — Wagtail's
 page privacy, the library role, ``selectors.item_is_visible``. The middleware stores
 it with the final response's headers, under the key it computed *before* the slow
 path ran: a change committed meanwhile has moved the version on, so an entry made
@@ -31,14 +31,14 @@ from django.core.cache import cache
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from assets import freshness, pdf, pdf_views, services
+from assets import freshness, services
 from assets.models import LibraryItemPage, UsageEvent
+from assets.pdf import render, views
 from cms.publication import viewer_of
 
 PATH_SUFFIX = "/pdf/"
 NAMESPACE = "pdf-route"
 ROUTE_TIMEOUT = 60 * 60 * 24  # the date in the key moves on at midnight anyway
-_OFFER = "_concord_pdf_route"
 
 # Headers the fast path writes itself for each answer; every other header of the slow
 # path's response (Cache-Control, Vary, ETag, Last-Modified, X-Frame-Options, …) is
@@ -46,22 +46,6 @@ _OFFER = "_concord_pdf_route"
 OWN_HEADERS = frozenset(
     {"content-type", "content-disposition", "content-length", "server-timing", "expires"}
 )
-
-
-def offer_route(request, document, *, key, etag, last_modified):
-    """Called by the slow path after serving ``document`` (an item, 200 or 304) to a
-    user who passed every check; the middleware stores the entry."""
-    setattr(
-        request,
-        _OFFER,
-        {
-            "key": key,
-            "etag": etag,
-            "last_modified": last_modified,
-            "filename": document.filename(),
-            "page_id": document.page.pk,
-        },
-    )
 
 
 def route_key(request):
@@ -105,14 +89,14 @@ def serve(request, entry, *, started):
     )
     if response is not None:
         # A 412 (If-Match…) is left to the slow path; a 304 needs the PDF still cached.
-        if response.status_code != 304 or not pdf.is_cached(entry["key"]):
+        if response.status_code != 304 or not render.is_cached(entry["key"]):
             return None
         outcome = "fast-revalidated"
     else:
-        content = pdf.cached_pdf(entry["key"])
+        content = render.cached_pdf(entry["key"])
         if content is None:
             return None
-        response = pdf_views.pdf_file_response(content, entry["filename"])
+        response = views.pdf_file_response(content, entry["filename"])
         outcome = "fast-cached"
     for name, value in entry["headers"].items():
         response[name] = value
@@ -125,12 +109,12 @@ def serve(request, entry, *, started):
             kind=UsageEvent.Kind.DOWNLOAD,
             page=LibraryItemPage(pk=entry["page_id"]),
         )
-    return pdf_views.timed(response, started, outcome)
+    return views.timed(response, started, outcome)
 
 
 def remember(request, response, key):
     """Store the route entry the slow path offered, with its response's headers."""
-    offered = getattr(request, _OFFER, None)
+    offered = views.offered_route(request)
     if offered is None or response.status_code not in (200, 304) or response.streaming:
         return
     headers = {name: value for name, value in response.items() if name.lower() not in OWN_HEADERS}

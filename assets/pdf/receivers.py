@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from assets import pdf
 from assets.models import LibraryItemPage, Objection
+from assets.pdf import render, tasks
 from cms.models import ApprovedMessage
 from glossary.models import GlossaryTerm
 from reviews.events import approval_live, content_withdrawn
@@ -28,11 +28,9 @@ def _is_library_item(instance):
 
 
 def _prerender_after_commit(page):
-    from assets.tasks import PRERENDER_KINDS, prerender_item_pdf
-
-    if page.kind in PRERENDER_KINDS:
+    if page.kind in tasks.PRERENDER_KINDS:
         page_id = page.pk
-        transaction.on_commit(lambda: prerender_item_pdf.enqueue(page_id))
+        transaction.on_commit(lambda: tasks.prerender_item_pdf.enqueue(page_id))
 
 
 @receiver(approval_live, dispatch_uid="assets-pdf-approval-live")
@@ -40,20 +38,20 @@ def approved_content_live(sender, obj, **kwargs):
     """Approved content went live (with its stamp): drop what contained the old version,
     and pre-render a library item's PDF once."""
     if _is_library_item(obj):
-        pdf.drop_dependents(obj)
+        render.drop_dependents(obj)
         _prerender_after_commit(obj)
     elif isinstance(obj, STAMPED_SNIPPETS):
-        pdf.drop_dependents(obj)
+        render.drop_dependents(obj)
 
 
 @receiver(content_withdrawn, dispatch_uid="assets-pdf-withdrawn")
 def content_taken_down(sender, obj, **kwargs):
     """Withdrawn, expired or unpublished: bytes of it don't linger in the cache."""
     if _is_library_item(obj) or isinstance(obj, STAMPED_SNIPPETS):
-        pdf.drop_dependents(obj)
+        render.drop_dependents(obj)
 
 
 @receiver(post_delete, dispatch_uid="assets-pdf-deleted")
 def content_deleted(sender, instance, **kwargs):
     if _is_library_item(instance) or isinstance(instance, STAMPED_SNIPPETS):
-        pdf.drop_dependents(instance)
+        render.drop_dependents(instance)

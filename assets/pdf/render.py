@@ -1,6 +1,6 @@
 """PDF rendering for the rep library: a locked-down fetcher, a time limit, a content cache.
 
-Three pieces, used by ``assets.pdf_views`` and ``assets.tasks``:
+Three pieces, used by ``assets.pdf.views`` and ``assets.pdf.tasks``:
 
 ``restricted_url_fetcher()``
     WeasyPrint reads every stylesheet, image and attachment named in the HTML through
@@ -250,7 +250,7 @@ def _render_context():
     global _context
     if _context is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["weasyprint", "assets.pdf"])
+        context.set_forkserver_preload(["weasyprint", "assets.pdf.render"])
         _context = context
     return _context
 

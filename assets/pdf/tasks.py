@@ -1,8 +1,8 @@
-"""Background work for the library (django-tasks; immediate unless ``TASKS`` says otherwise).
+"""Pre-rendering PDFs in the background (django-tasks; immediate unless ``TASKS`` says otherwise).
 
 ``prerender_item_pdf`` renders a library item's PDF into the PDF cache right after it
 is published and stamped, so the first rep to download it doesn't wait. It is queued
-by ``assets.pdf_signals`` after the transaction commits.
+by ``assets.pdf.receivers`` after the transaction commits.
 
 django-tasks (0.12) has no retries of its own, so the task retries itself: up to
 ``CONCORD_PDF_PRERENDER_ATTEMPTS`` attempts (3), ``CONCORD_PDF_PRERENDER_RETRY_DELAY``
@@ -20,6 +20,12 @@ import time
 from django.conf import settings
 
 from django_tasks import task
+
+from assets.models import LibraryItemPage
+from assets.pdf import render
+from assets.pdf.documents import ItemDocument
+from assets.selectors import item_is_visible
+from cms.publication import Viewer
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +50,6 @@ def prerender_item_pdf(page_id):
     Returns what happened (``rendered``, ``cached``, ``not visible`` …) for the task
     result; does nothing for items reps can't see (drafts, unstamped, expired).
     """
-    from assets import pdf
-    from assets.models import LibraryItemPage
-    from assets.pdf_documents import ItemDocument
-    from assets.selectors import item_is_visible
-    from cms.publication import Viewer
-
     page = LibraryItemPage.objects.filter(pk=page_id).first()
     if page is None:
         return "missing"
@@ -61,20 +61,20 @@ def prerender_item_pdf(page_id):
         return "not visible"
     document = ItemDocument(page, user=rep)
     key = document.key()
-    if pdf.cached_pdf(key) is not None:
+    if render.cached_pdf(key) is not None:
         return "cached"
     name = f"{document.filename()} (page {page_id})"
     attempts, delay = prerender_attempts(), prerender_retry_delay()
     for attempt in range(1, attempts + 1):
         try:
-            pdf.get_or_render(
+            render.get_or_render(
                 key=key,
                 build_html=document.html,
                 dependencies=document.dependencies(),
                 name=name,
             )
-        except pdf.PdfError as error:
-            if attempt == attempts or isinstance(error, pdf.PdfRenderTimeout):
+        except render.PdfError as error:
+            if attempt == attempts or isinstance(error, render.PdfRenderTimeout):
                 logger.error(
                     "Pre-rendering the PDF of %s failed at attempt %d of %d; it will be "
                     "rendered on the first download",

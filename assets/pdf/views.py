@@ -10,8 +10,9 @@ for an unchanged PDF gets a 304 without touching the PDF cache. The file name sa
 what it is: ``CARD-OP-2026-0042-v3-cardiac-rehab-one-pager.pdf``.
 
 After serving an item (200 or 304) with every check passed, ``item_pdf`` offers a
-*route entry* to ``assets.pdf_fast``, whose middleware stores it so that the same
-audience's next request for that URL is answered before Wagtail's routing.
+*route entry* (``offer_route``) that the fast path's middleware (``assets.pdf.fast``)
+stores, so that the same audience's next request for that URL is answered before
+Wagtail's routing.
 """
 
 import logging
@@ -26,14 +27,14 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date, quote_etag
 from django.views.decorators.http import require_safe
 
-from assets import pdf, pdf_fast, selectors
+from assets import selectors
 from assets.filters import CallContext, InvalidFilter
-from assets.pdf_documents import ItemDocument, PackDocument, last_modified_http
+from assets.pdf import render
+from assets.pdf.documents import ItemDocument, PackDocument, last_modified_http
 from cms import roles
 from cms.publication import viewer_of
 
 logger = logging.getLogger(__name__)
-
 
 
 @require_safe
@@ -112,10 +113,10 @@ def preview_pdf(request, page):
         raise PermissionDenied
     document = ItemDocument(page, user=request.user, draft=True)
     try:
-        content = pdf.render_pdf(
-            document.html(), base_url=pdf.default_base_url(), name=document.filename()
+        content = render.render_pdf(
+            document.html(), base_url=render.default_base_url(), name=document.filename()
         )
-    except pdf.PdfError as error:
+    except render.PdfError as error:
         logger.exception("Draft PDF preview failed for page %s", page.pk)
         return _render_failure(request, None, error)
     response = HttpResponse(content, content_type="application/pdf")
@@ -140,7 +141,7 @@ def _pdf_response(request, document, *, started, route=False):
 
     ``Server-Timing`` says how long this view took and whether the PDF was cached.
     ``route``: an item served to a user who passed every check — offer the fast path
-    a route entry for this URL (``assets.pdf_fast``).
+    a route entry for this URL (``offer_route``).
     """
     key = document.key()
     etag = quote_etag(key)
@@ -151,27 +152,53 @@ def _pdf_response(request, document, *, started, route=False):
     if not_modified is not None:
         response, outcome = not_modified, "revalidated"
     else:
-        content, outcome = pdf.cached_pdf(key), "cached"
+        content, outcome = render.cached_pdf(key), "cached"
         if content is None:
             outcome = "rendered"
             try:
-                content = pdf.get_or_render(
+                content = render.get_or_render(
                     key=key,
                     build_html=document.html,
                     dependencies=document.dependencies(),
                     name=document.filename(),
                 )
-            except pdf.PdfError as error:
+            except render.PdfError as error:
                 logger.exception("PDF render failed: %s (%s)", document.filename(), key)
                 return _render_failure(request, document, error)
         response = pdf_file_response(content, document.filename())
     if route and response.status_code in (200, 304):
-        pdf_fast.offer_route(request, document, key=key, etag=etag, last_modified=last_modified)
+        offer_route(request, document, key=key, etag=etag, last_modified=last_modified)
     return timed(with_validators(response, etag, last_modified), started, outcome)
 
 
+# The route entry an item download offers the fast path, kept on the request until
+# its middleware stores it with the final response's headers.
+_ROUTE_OFFER = "_concord_pdf_route"
+
+
+def offer_route(request, document, *, key, etag, last_modified):
+    """Called after serving ``document`` (an item, 200 or 304) to a user who passed
+    every check; the fast path's middleware stores the entry."""
+    setattr(
+        request,
+        _ROUTE_OFFER,
+        {
+            "key": key,
+            "etag": etag,
+            "last_modified": last_modified,
+            "filename": document.filename(),
+            "page_id": document.page.pk,
+        },
+    )
+
+
+def offered_route(request):
+    """The route entry this request's download offered, or None."""
+    return getattr(request, _ROUTE_OFFER, None)
+
+
 def pdf_file_response(content, filename):
-    """The PDF as a download (also used by ``assets.pdf_fast``)."""
+    """The PDF as a download (also used by ``assets.pdf.fast``)."""
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Content-Length"] = str(len(content))
@@ -194,7 +221,7 @@ def with_validators(response, etag, last_modified):
 
 
 def _render_failure(request, document, error):
-    timed_out = isinstance(error, pdf.PdfRenderTimeout)
+    timed_out = isinstance(error, render.PdfRenderTimeout)
     response = TemplateResponse(
         request,
         "pdf/problem.html",

@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "cms.publication.ViewerMiddleware",  # request.viewer: who is looking (cms/publication.py)
     # Server-Timing (cached or built) only with DEBUG or for staff (cms/middleware.py).
     "cms.middleware.ServerTimingMiddleware",
-    "assets.pdf_fast.CachedPdfMiddleware",  # cached item PDFs: docs/pdfs.md
+    "assets.pdf.fast.CachedPdfMiddleware",  # cached item PDFs: docs/pdfs.md
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -1,4 +1,4 @@
-"""The PDF core (assets/pdf.py): the restricted fetcher, the time limit, the content cache."""
+"""The PDF core (``assets.pdf.render``): the restricted fetcher, the time limit, the cache."""
 
 import base64
 import logging
@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 import pytest
 
-from assets import pdf
+from assets.pdf import render
 from tests.assets.pdf_support import pdf_attachments, pdf_text
 
 SITE = "http://testserver"
@@ -32,7 +32,7 @@ def media_root(settings):
 
 @pytest.fixture
 def fetcher(media_root):
-    return pdf.restricted_url_fetcher()
+    return render.restricted_url_fetcher()
 
 
 def page(body, head=""):
@@ -41,7 +41,7 @@ def page(body, head=""):
 
 class TestFetcher:
     def test_refuses_system_files(self, fetcher):
-        with pytest.raises(pdf.ResourceRefused):
+        with pytest.raises(render.ResourceRefused):
             fetcher.fetch("file:///etc/passwd")
 
     @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ class TestFetcher:
         ],
     )
     def test_refuses_traversal_out_of_the_media_root(self, fetcher, media_root, url):
-        with pytest.raises(pdf.ResourceRefused):
+        with pytest.raises(render.ResourceRefused):
             fetcher.fetch(url.format(media=media_root.as_uri()))
 
     @pytest.mark.parametrize(
@@ -66,14 +66,14 @@ class TestFetcher:
         ],
     )
     def test_refuses_site_urls_outside_static_and_media(self, fetcher, url):
-        with pytest.raises(pdf.ResourceRefused):
+        with pytest.raises(render.ResourceRefused):
             fetcher.fetch(url)
 
     def test_refuses_a_symlink_that_leaves_the_media_root(self, fetcher, media_root):
         (media_root / "innocent.txt").symlink_to("/etc/passwd")
-        with pytest.raises(pdf.ResourceRefused):
+        with pytest.raises(render.ResourceRefused):
             fetcher.fetch((media_root / "innocent.txt").as_uri())
-        with pytest.raises(pdf.ResourceRefused):
+        with pytest.raises(render.ResourceRefused):
             fetcher.fetch(f"{SITE}/media/innocent.txt")
 
     @pytest.mark.parametrize(
@@ -87,7 +87,7 @@ class TestFetcher:
         ],
     )
     def test_refuses_every_other_host_and_scheme(self, fetcher, url):
-        with pytest.raises(pdf.ResourceRefused):
+        with pytest.raises(render.ResourceRefused):
             fetcher.fetch(url)
 
     def test_reads_static_files_by_site_url_and_by_path(self, fetcher, settings):
@@ -121,7 +121,7 @@ class TestRender:
             '<link rel="attachment" href="file:///etc/passwd">'
             f'<link rel="attachment" href="{SITE}/media/rates.txt">',
         )
-        content = pdf.render_pdf(html, base_url=SITE + "/")
+        content = render.render_pdf(html, base_url=SITE + "/")
         attachments = pdf_attachments(content)
         # The allowed attachment is embedded, which shows a refused one would have been.
         assert attachments == {"rates.txt": b"Allowed attachment body"}
@@ -160,7 +160,7 @@ class TestRender:
                 f"@font-face {{ font-family: X; src: url('{origin}/font.woff2'); }}"
                 "p { font-family: X; }</style>",
             )
-            content = pdf.render_pdf(html, base_url=origin + "/")
+            content = render.render_pdf(html, base_url=origin + "/")
             assert "Text" in pdf_text(content)
             assert accepted == []
             # The listener does see a connection when one is made.
@@ -175,12 +175,12 @@ class TestRender:
 
     def test_a_render_over_the_time_limit_is_stopped(self):
         html = page("<p>Hello</p>" * 2000)
-        with pytest.raises(pdf.PdfRenderTimeout, match="longer than"):
-            pdf.render_pdf(html, base_url=SITE + "/", timeout=0.01)
+        with pytest.raises(render.PdfRenderTimeout, match="longer than"):
+            render.render_pdf(html, base_url=SITE + "/", timeout=0.01)
 
     def test_refused_resources_are_logged(self, caplog):
-        with caplog.at_level(logging.WARNING, logger="assets.pdf"):
-            pdf.render_pdf(page('<img src="file:///etc/passwd">'), base_url=SITE + "/")
+        with caplog.at_level(logging.WARNING, logger="assets.pdf.render"):
+            render.render_pdf(page('<img src="file:///etc/passwd">'), base_url=SITE + "/")
         assert any("/etc/passwd" in record.getMessage() for record in caplog.records)
 
 
@@ -192,34 +192,36 @@ class TestCache:
             calls.append(1)
             return page("<p>Cardiac rehab</p>")
 
-        key = pdf.content_key("item", 41, "CARD-OP-2026-0042", 3)
-        first = pdf.get_or_render(key=key, build_html=build)
-        second = pdf.get_or_render(key=key, build_html=build)
+        key = render.content_key("item", 41, "CARD-OP-2026-0042", 3)
+        first = render.get_or_render(key=key, build_html=build)
+        second = render.get_or_render(key=key, build_html=build)
         assert first == second
         assert len(calls) == 1
         assert "Cardiac rehab" in pdf_text(first)
 
     def test_keys_change_with_what_the_pdf_contains(self):
-        key = pdf.content_key("item", 41, "CARD-OP-2026-0042", 3)
-        assert key == pdf.content_key("item", 41, "CARD-OP-2026-0042", 3)
-        assert key != pdf.content_key("item", 42, "CARD-OP-2026-0042", 3)
-        assert key != pdf.content_key("item", 41, "CARD-OP-2026-0042", 4)
-        assert key != pdf.content_key("pack", 41, "CARD-OP-2026-0042", 3)
+        key = render.content_key("item", 41, "CARD-OP-2026-0042", 3)
+        assert key == render.content_key("item", 41, "CARD-OP-2026-0042", 3)
+        assert key != render.content_key("item", 42, "CARD-OP-2026-0042", 3)
+        assert key != render.content_key("item", 41, "CARD-OP-2026-0042", 4)
+        assert key != render.content_key("pack", 41, "CARD-OP-2026-0042", 3)
 
     def test_a_failed_render_stores_nothing(self, settings):
-        key = pdf.content_key("item", "failing")
+        key = render.content_key("item", "failing")
         settings.CONCORD_PDF_RENDER_TIMEOUT = 0.01
-        with pytest.raises(pdf.PdfError):
-            pdf.get_or_render(key=key, build_html=lambda: page("<p>x</p>" * 2000))
-        assert pdf.cached_pdf(key) is None
+        with pytest.raises(render.PdfError):
+            render.get_or_render(key=key, build_html=lambda: page("<p>x</p>" * 2000))
+        assert render.cached_pdf(key) is None
         settings.CONCORD_PDF_RENDER_TIMEOUT = 20
-        assert pdf.get_or_render(key=key, build_html=lambda: page("<p>x</p>")).startswith(b"%PDF")
+        assert render.get_or_render(key=key, build_html=lambda: page("<p>x</p>")).startswith(
+            b"%PDF"
+        )
 
     def test_concurrent_requests_render_once(self, caplog):
         calls = []
         start = threading.Barrier(6)
         results = [None] * 6
-        key = pdf.content_key("item", "concurrent")
+        key = render.content_key("item", "concurrent")
 
         def build():
             calls.append(threading.current_thread().name)
@@ -227,10 +229,10 @@ class TestCache:
 
         def download(index):
             start.wait()
-            results[index] = pdf.get_or_render(key=key, build_html=build)
+            results[index] = render.get_or_render(key=key, build_html=build)
 
         threads = [threading.Thread(target=download, args=(i,)) for i in range(6)]
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -242,10 +244,10 @@ class TestCache:
         assert results[0].startswith(b"%PDF")
 
     def test_dropping_dependents_removes_the_stored_pdfs(self, rep):
-        key = pdf.content_key("item", "dependent")
-        pdf.get_or_render(
+        key = render.content_key("item", "dependent")
+        render.get_or_render(
             key=key, build_html=lambda: page("<p>x</p>"), dependencies=[f"cms.user:{rep.pk}"]
         )
-        assert pdf.cached_pdf(key) is not None
-        assert pdf.drop_dependents(rep) == 1
-        assert pdf.cached_pdf(key) is None
+        assert render.cached_pdf(key) is not None
+        assert render.drop_dependents(rep) == 1
+        assert render.cached_pdf(key) is None

@@ -1,4 +1,4 @@
-"""The fast path for cached item PDFs (``assets.pdf_fast``): the second download of the
+"""The fast path for cached item PDFs (``assets.pdf.fast``): the second download of the
 same content skips Wagtail's routing and the library's checks, and never serves what
 the slow path would refuse.
 
@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
-from assets import freshness, pdf, pdf_fast, pdf_views
+from assets import freshness
 from assets.models import UsageEvent
-from assets.pdf_documents import ItemDocument
+from assets.pdf import fast, render, views
+from assets.pdf.documents import ItemDocument
 from cms import roles
 from reviews import services as review_services
 from tests.assets import test_pdf_views
@@ -77,7 +78,7 @@ def content_key(page, user):
 
 def keep_bytes(key, content):
     """Put the old PDF's bytes back after a change (see the module docstring)."""
-    cache.set(pdf._cache_key(key), content)
+    cache.set(render._cache_key(key), content)
 
 
 def downloads(user):
@@ -154,7 +155,7 @@ class TestSecondDownload:
     def test_missing_pdf_bytes_fall_back_to_the_slow_path(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         old_key = content_key(one_pager, rep)
-        cache.delete(pdf._cache_key(old_key))
+        cache.delete(render._cache_key(old_key))
         revalidated = client.get(one_pager.get_pdf_url(), HTTP_IF_NONE_MATCH=first["ETag"])
         assert 'desc="revalidated"' in timing(revalidated)
         again = client.get(one_pager.get_pdf_url())
@@ -336,13 +337,13 @@ class TestWhoGetsTheFastPath:
 
         # The rep's entry (real PDF bytes behind it), copied under the outsider's
         # audience (no groups): the middleware doesn't even look it up.
-        entry = cache.get(pdf_fast.route_key(request_of(rep)))
+        entry = cache.get(fast.route_key(request_of(rep)))
         assert entry is not None
-        assert pdf.cached_pdf(entry["key"]) is not None
+        assert render.cached_pdf(entry["key"]) is not None
         request = request_of(outsider)
-        assert pdf_fast.route_key(request) is None
+        assert fast.route_key(request) is None
         planted = freshness.key(
-            pdf_fast.NAMESPACE, user=outsider, parts=[request.get_host(), request.path]
+            fast.NAMESPACE, user=outsider, parts=[request.get_host(), request.path]
         )
         cache.set(planted, entry)
         client.force_login(outsider)
@@ -354,7 +355,7 @@ class TestWhoGetsTheFastPath:
     def test_other_requests_are_untouched(self, rf, one_pager):
         """Anything but a GET/HEAD of ``…/pdf/`` doesn't even look at the user."""
         answer = object()
-        middleware = pdf_fast.CachedPdfMiddleware(lambda request: answer)
+        middleware = fast.CachedPdfMiddleware(lambda request: answer)
         for request in (
             rf.get(one_pager.url),
             rf.get("/library/pack.pdf/"),
@@ -432,8 +433,8 @@ class TestWhoGetsTheFastPath:
 def test_the_slow_path_offers_entries_for_items_only(rf, rep, one_pager):
     request = rf.get(one_pager.get_pdf_url())
     request.user = rep
-    response = pdf_views.item_pdf(request, one_pager)
+    response = views.item_pdf(request, one_pager)
     assert response.status_code == 200
-    offered = getattr(request, pdf_fast._OFFER)
+    offered = views.offered_route(request)
     assert offered["page_id"] == one_pager.pk
     assert offered["etag"] == response["ETag"]

@@ -233,7 +233,7 @@ class TestPackContent:
         assert built == ["cardiology"]
 
     def test_second_download_is_cached_and_revalidates(self, client, riley, content, caplog):
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             first = get_pack(client, riley)
             second = get_pack(client, riley)
         renders = [r for r in caplog.records if r.getMessage().startswith("Rendered a PDF")]
@@ -322,7 +322,7 @@ def test_concurrent_requests_for_a_missing_pack_render_it_once(client, riley, co
 
     threads = [threading.Thread(target=fetch, args=(i,)) for i in range(4)]
     try:
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             for thread in threads:
                 thread.start()
             for thread in threads:

@@ -14,10 +14,10 @@ from wagtail.rich_text import RichText
 
 import pytest
 
-from assets import pdf
 from assets.models import UsageEvent
 from assets.models.library import Audience, Kind
-from assets.pdf_documents import ItemDocument
+from assets.pdf import render
+from assets.pdf.documents import ItemDocument
 from cms import roles
 from tests.assets.pdf_support import (
     make_asset,
@@ -167,9 +167,9 @@ class TestOnePager:
     ):
         assert download(client, rep, one_pager).status_code == 200
         key = ItemDocument(one_pager.specific, user=rep).key()
-        assert pdf.cached_pdf(key) is not None
+        assert render.cached_pdf(key) is not None
         message.unpublish()  # reviews withdraws everything that uses the message
-        assert pdf.cached_pdf(key) is None
+        assert render.cached_pdf(key) is None
         assert download(client, rep, one_pager).status_code == 404
 
 
@@ -337,7 +337,7 @@ class TestDraftPreview:
         assert "five business days" not in text
 
     def test_a_draft_preview_is_never_cached(self, client, marketer, one_pager, caplog):
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             self.preview(client, marketer, one_pager)
             self.preview(client, marketer, one_pager)
         assert rendered_count(caplog) == 2
@@ -356,7 +356,7 @@ class TestDraftPreview:
 
 class TestCaching:
     def test_second_download_comes_from_the_cache(self, client, rep, one_pager, caplog):
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             first = download(client, rep, one_pager)
             assert rendered_count(caplog) == 1
             second = download(client, rep, one_pager)
@@ -380,13 +380,13 @@ class TestCaching:
     def test_a_new_approved_revision_is_a_new_pdf(self, client, rep, one_pager, caplog):
         before = download(client, rep, one_pager)
         old_key = ItemDocument(one_pager.specific, user=rep).key()
-        assert pdf.cached_pdf(old_key) is not None
+        assert render.cached_pdf(old_key) is not None
 
         one_pager.title = "Cardiac rehab at home one-pager"
         publish(one_pager, "CARD-OP-2026-0042", 4)
-        assert pdf.cached_pdf(old_key) is None  # dropped on publish
+        assert render.cached_pdf(old_key) is None  # dropped on publish
 
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             after = download(client, rep, one_pager)
         assert rendered_count(caplog) == 1
         assert after["ETag"] != before["ETag"]
@@ -401,9 +401,9 @@ class TestCaching:
     def test_withdrawing_drops_the_cached_pdf(self, client, rep, one_pager):
         download(client, rep, one_pager)
         key = ItemDocument(one_pager.specific, user=rep).key()
-        assert pdf.cached_pdf(key) is not None
+        assert render.cached_pdf(key) is not None
         one_pager.unpublish()
-        assert pdf.cached_pdf(key) is None
+        assert render.cached_pdf(key) is None
         assert download(client, rep, one_pager).status_code == 404
 
     def test_one_pagers_are_prerendered_when_approved(
@@ -413,8 +413,8 @@ class TestCaching:
             page = make_asset(
                 library, "Structural heart one-pager", taxonomy=taxonomy, code="CARD-OP-2026-0050"
             )
-        assert pdf.cached_pdf(ItemDocument(page.specific, user=rep).key()) is not None
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
+        assert render.cached_pdf(ItemDocument(page.specific, user=rep).key()) is not None
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             response = download(client, rep, page)
         assert response.status_code == 200
         assert rendered_count(caplog) == 0
@@ -444,15 +444,15 @@ class TestCaching:
         queued = DBTaskResult.objects.all()
         # Published, then stamped: both ask for it; the second run finds it cached.
         assert {(task.task_path, tuple(task.args_kwargs["args"])) for task in queued} == {
-            ("assets.tasks.prerender_item_pdf", (page.pk,))
+            ("assets.pdf.tasks.prerender_item_pdf", (page.pk,))
         }
-        assert pdf.cached_pdf(key) is None  # nothing rendered in the request
+        assert render.cached_pdf(key) is None  # nothing rendered in the request
 
         call_command(
             "db_worker", "--backend", "background", "--batch", "--no-startup-delay", "--no-reload"
         )
         assert {task.status for task in queued.all()} == {"SUCCESSFUL"}
-        text = pdf_text(pdf.cached_pdf(key))
+        text = pdf_text(render.cached_pdf(key))
         assert "Valve clinic one-pager" in text and "CARD-OP-2026-0051 v1" in text
 
     def test_talk_tracks_are_prerendered_as_reps_see_them(
@@ -472,7 +472,7 @@ class TestCaching:
                 objections=[objection],
                 code="CARD-TT-2026-0009",
             )
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             response = download(client, rep, track)
         assert response.status_code == 200
         assert rendered_count(caplog) == 0
@@ -482,14 +482,14 @@ class TestCaching:
         self, client, rep, one_pager, settings, caplog
     ):
         settings.CONCORD_PDF_RENDER_TIMEOUT = 0.001
-        with caplog.at_level(logging.ERROR, logger="assets.pdf_views"):
+        with caplog.at_level(logging.ERROR, logger="assets.pdf.views"):
             response = download(client, rep, one_pager)
         assert response.status_code == 503
         assert response["Content-Type"].startswith("text/html")
         assert "The PDF couldn't be prepared" in html.unescape(response.content.decode())
         assert any("PDF render failed" in r.getMessage() for r in caplog.records)
         key = ItemDocument(one_pager.specific, user=rep).key()
-        assert pdf.cached_pdf(key) is None
+        assert render.cached_pdf(key) is None
 
         settings.CONCORD_PDF_RENDER_TIMEOUT = 20
         assert download(client, rep, one_pager).status_code == 200

@@ -70,7 +70,7 @@ def test_unpublishing_in_the_admin_is_announced_and_recorded(
 def test_a_library_items_pdf_is_queued_once_per_approval(
     marketer, reviewer, home_page, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from assets import tasks
+    from assets.pdf import tasks
     from assets.services import ensure_library
     from tests.assets.factories import EnablementAssetFactory
 

@@ -1,6 +1,6 @@
 """Faulty PDF render children, for the fault tests (``test_faults.py``).
 
-These run in the render process (``assets.pdf`` puts them in place of
+These run in the render process (``assets.pdf.render`` puts them in place of
 ``_render_in_child``), which imports this module by name: keep Django out of it.
 """
 
@@ -30,6 +30,6 @@ class _Truncating:
 
 def truncated_pdf(sender, html, base_url, policy):
     """A real render whose bytes arrive cut short (a half-written file)."""
-    from assets.pdf import _render_in_child  # the real one: preloaded in the forkserver
+    from assets.pdf.render import _render_in_child  # the real one: preloaded in the forkserver
 
     _render_in_child(_Truncating(sender), html, base_url, policy)

@@ -22,9 +22,9 @@ import pytest
 from django_tasks import TaskResultStatus
 from pypdf import PdfReader
 
-from assets import pdf
-from assets.pdf_documents import ItemDocument
-from assets.tasks import prerender_item_pdf
+from assets.pdf import render
+from assets.pdf.documents import ItemDocument
+from assets.pdf.tasks import prerender_item_pdf
 from cms import views as cms_views
 from tests.assets.pdf_support import make_asset, make_library
 from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
@@ -187,17 +187,17 @@ class TestServerErrorHandler:
 class FaultyRenders:
     """Makes the next ``n`` render attempts use a faulty render child.
 
-    ``assets.pdf.render_pdf`` runs each attempt through ``_render_once``, which starts
+    ``assets.pdf.render.render_pdf`` runs each attempt through ``_render_once``, which starts
     ``_render_in_child`` in a real process: for a faulty attempt that child is one of
     ``tests.security.pdf_faults`` (it dies, or sends half a PDF).
     """
 
     def __init__(self, monkeypatch):
-        self.real_render_once = pdf._render_once
+        self.real_render_once = render._render_once
         self.attempts = 0
         self.faulty_left = 0
         self.child = None
-        monkeypatch.setattr(pdf, "_render_once", self._render_once)
+        monkeypatch.setattr(render, "_render_once", self._render_once)
 
     def fail(self, times, child):
         self.faulty_left, self.child = times, child
@@ -207,7 +207,7 @@ class FaultyRenders:
         if self.faulty_left:
             self.faulty_left -= 1
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(pdf, "_render_in_child", self.child)
+                patch.setattr(render, "_render_in_child", self.child)
                 return self.real_render_once(*args, **kwargs)
         return self.real_render_once(*args, **kwargs)
 
@@ -235,7 +235,7 @@ def item_key(page, rep):
 
 
 def lock_of(key):
-    return cache.get(f"{pdf.CACHE_PREFIX}:{key}:lock")
+    return cache.get(f"{render.CACHE_PREFIX}:{key}:lock")
 
 
 def read_back(content):
@@ -258,9 +258,9 @@ def messages(caplog, logger, level, containing=""):
 
 class TestCompletePdf:
     def test_a_real_render_is_complete(self):
-        content = pdf.render_pdf("<p>Whole</p>", base_url=SITE)
-        assert pdf.is_complete_pdf(content)
-        assert pdf.check_pdf(content) is content
+        content = render.render_pdf("<p>Whole</p>", base_url=SITE)
+        assert render.is_complete_pdf(content)
+        assert render.check_pdf(content) is content
 
     @pytest.mark.parametrize(
         "content",
@@ -274,9 +274,9 @@ class TestCompletePdf:
         ],
     )
     def test_anything_else_is_invalid(self, content):
-        assert not pdf.is_complete_pdf(content)
-        with pytest.raises(pdf.PdfInvalid):
-            pdf.check_pdf(content)
+        assert not render.is_complete_pdf(content)
+        with pytest.raises(render.PdfInvalid):
+            render.check_pdf(content)
 
 
 class TestRenderRetry:
@@ -285,65 +285,65 @@ class TestRenderRetry:
         self, faulty, child, caplog
     ):
         faulty.fail(1, child)
-        key = pdf.content_key("item", "retried", child.__name__)
-        with caplog.at_level(logging.INFO, logger="assets.pdf"):
-            content = pdf.get_or_render(
+        key = render.content_key("item", "retried", child.__name__)
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
+            content = render.get_or_render(
                 key=key, build_html=lambda: "<p>Cardiac rehab</p>", name="retried.pdf"
             )
         assert faulty.attempts == 2
         assert "Cardiac rehab" in read_back(content)
-        assert "Cardiac rehab" in read_back(pdf.cached_pdf(key))
-        (warning,) = messages(caplog, "assets.pdf", logging.WARNING, "trying again")
+        assert "Cardiac rehab" in read_back(render.cached_pdf(key))
+        (warning,) = messages(caplog, "assets.pdf.render", logging.WARNING, "trying again")
         assert "retried.pdf failed (attempt 1 of 2), trying again" in warning.getMessage()
-        assert messages(caplog, "assets.pdf", logging.ERROR) == []
+        assert messages(caplog, "assets.pdf.render", logging.ERROR) == []
 
     def test_a_render_that_keeps_failing_is_reported_and_nothing_is_cached(self, faulty, caplog):
         faulty.fail(2, pdf_faults.truncated_pdf)
-        key = pdf.content_key("item", "always-broken")
+        key = render.content_key("item", "always-broken")
         with (
-            caplog.at_level(logging.INFO, logger="assets.pdf"),
-            pytest.raises(pdf.PdfInvalid, match="incomplete file"),
+            caplog.at_level(logging.INFO, logger="assets.pdf.render"),
+            pytest.raises(render.PdfInvalid, match="incomplete file"),
         ):
-            pdf.get_or_render(key=key, build_html=lambda: "<p>x</p>", name="broken.pdf")
+            render.get_or_render(key=key, build_html=lambda: "<p>x</p>", name="broken.pdf")
         assert faulty.attempts == 2
-        assert pdf.cached_pdf(key) is None
-        assert cache.get(f"{pdf.CACHE_PREFIX}:{key}") is None
+        assert render.cached_pdf(key) is None
+        assert cache.get(f"{render.CACHE_PREFIX}:{key}") is None
         assert lock_of(key) is None
-        (error,) = messages(caplog, "assets.pdf", logging.ERROR)
+        (error,) = messages(caplog, "assets.pdf.render", logging.ERROR)
         assert "broken.pdf failed after 2 attempt(s)" in error.getMessage()
         assert error.exc_info is not None
         # The lock is free and nothing broken is kept: the next render works.
-        content = pdf.get_or_render(key=key, build_html=lambda: "<p>Fixed</p>")
+        content = render.get_or_render(key=key, build_html=lambda: "<p>Fixed</p>")
         assert "Fixed" in read_back(content)
 
     def test_an_error_in_the_renderer_is_logged_with_its_traceback(self, faulty, caplog):
         # WeasyPrint raises in the render process: no HTML to render.
         with (
-            caplog.at_level(logging.ERROR, logger="assets.pdf"),
-            pytest.raises(pdf.PdfError, match="could not be rendered"),
+            caplog.at_level(logging.ERROR, logger="assets.pdf.render"),
+            pytest.raises(render.PdfError, match="could not be rendered"),
         ):
-            pdf.render_pdf(None, base_url=SITE, name="empty.pdf")
-        (error,) = messages(caplog, "assets.pdf", logging.ERROR)
+            render.render_pdf(None, base_url=SITE, name="empty.pdf")
+        (error,) = messages(caplog, "assets.pdf.render", logging.ERROR)
         assert "Render process traceback" in error.getMessage()
         assert "Traceback (most recent call last)" in error.getMessage()
         assert faulty.attempts == 2
 
     def test_a_timeout_is_not_retried(self, faulty, caplog):
         with (
-            caplog.at_level(logging.ERROR, logger="assets.pdf"),
-            pytest.raises(pdf.PdfRenderTimeout),
+            caplog.at_level(logging.ERROR, logger="assets.pdf.render"),
+            pytest.raises(render.PdfRenderTimeout),
         ):
-            pdf.render_pdf("<p>Hello</p>" * 2000, base_url=SITE, timeout=0.01)
+            render.render_pdf("<p>Hello</p>" * 2000, base_url=SITE, timeout=0.01)
         assert faulty.attempts == 1
         assert any("time limit" in r.getMessage() for r in caplog.records)
 
     def test_a_broken_entry_in_the_cache_is_never_served(self, caplog):
-        key = pdf.content_key("item", "broken-in-cache")
-        cache.set(f"{pdf.CACHE_PREFIX}:{key}", b"%PDF-1.7\n1 0 obj")
-        with caplog.at_level(logging.ERROR, logger="assets.pdf"):
-            assert pdf.cached_pdf(key) is None
+        key = render.content_key("item", "broken-in-cache")
+        cache.set(f"{render.CACHE_PREFIX}:{key}", b"%PDF-1.7\n1 0 obj")
+        with caplog.at_level(logging.ERROR, logger="assets.pdf.render"):
+            assert render.cached_pdf(key) is None
         assert any("Dropped a broken cached PDF" in r.getMessage() for r in caplog.records)
-        content = pdf.get_or_render(key=key, build_html=lambda: "<p>Rendered again</p>")
+        content = render.get_or_render(key=key, build_html=lambda: "<p>Rendered again</p>")
         assert "Rendered again" in read_back(content)
 
 
@@ -352,15 +352,15 @@ class TestPdfDownloadFaults:
         self, client, rep, one_pager, faulty, caplog
     ):
         faulty.fail(1, pdf_faults.exit_at_once)
-        with caplog.at_level(logging.WARNING, logger="assets.pdf"):
+        with caplog.at_level(logging.WARNING, logger="assets.pdf.render"):
             response = download(client, rep, one_pager)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert "Cardiac rehab one-pager" in read_back(response.content)
-        cached = pdf.cached_pdf(item_key(one_pager, rep))
+        cached = render.cached_pdf(item_key(one_pager, rep))
         assert cached == response.content
         assert "CARD-OP-2026-0042" in read_back(cached)
-        (warning,) = messages(caplog, "assets.pdf", logging.WARNING, "trying again")
+        (warning,) = messages(caplog, "assets.pdf.render", logging.WARNING, "trying again")
         # Logged with the document's file name.
         assert "CARD-OP-2026-0042-v1-cardiac-rehab-one-pager.pdf" in warning.getMessage()
         assert "attempt 1 of 2" in warning.getMessage()
@@ -375,18 +375,18 @@ class TestPdfDownloadFaults:
         assert response["Content-Type"].startswith("text/html")
         assert "The PDF couldn't be prepared" in html.unescape(response.content.decode())
         key = item_key(one_pager, rep)
-        assert pdf.cached_pdf(key) is None
+        assert render.cached_pdf(key) is None
         assert lock_of(key) is None
-        (core_error,) = messages(caplog, "assets.pdf", logging.ERROR)
+        (core_error,) = messages(caplog, "assets.pdf.render", logging.ERROR)
         assert "CARD-OP-2026-0042-v1-cardiac-rehab-one-pager.pdf" in core_error.getMessage()
         assert core_error.exc_info is not None
-        (view_error,) = messages(caplog, "assets.pdf_views", logging.ERROR)
+        (view_error,) = messages(caplog, "assets.pdf.views", logging.ERROR)
         assert view_error.exc_info is not None
 
         # The next download renders normally and is cached.
         response = download(client, rep, one_pager)
         assert response.status_code == 200
-        assert "Cardiac rehab one-pager" in read_back(pdf.cached_pdf(key))
+        assert "Cardiac rehab one-pager" in read_back(render.cached_pdf(key))
 
 
 class TestPrerenderFaults:
@@ -402,8 +402,8 @@ class TestPrerenderFaults:
         assert result.status == TaskResultStatus.SUCCESSFUL
         assert result.return_value == "rendered"
         assert faulty.attempts == 3
-        assert "Cardiac rehab one-pager" in read_back(pdf.cached_pdf(item_key(one_pager, rep)))
-        (warning,) = messages(caplog, "assets.tasks", logging.WARNING, "trying again")
+        assert "Cardiac rehab one-pager" in read_back(render.cached_pdf(item_key(one_pager, rep)))
+        (warning,) = messages(caplog, "assets.pdf.tasks", logging.WARNING, "trying again")
         assert "failed (attempt 1 of 3), trying again" in warning.getMessage()
         assert f"(page {one_pager.pk})" in warning.getMessage()
 
@@ -413,9 +413,9 @@ class TestPrerenderFaults:
             result = prerender_item_pdf.enqueue(one_pager.pk)
         assert result.status == TaskResultStatus.FAILED
         assert faulty.attempts == 6
-        (error,) = messages(caplog, "assets.tasks", logging.ERROR)
+        (error,) = messages(caplog, "assets.pdf.tasks", logging.ERROR)
         assert "failed at attempt 3 of 3" in error.getMessage()
         assert error.exc_info is not None
         key = item_key(one_pager, rep)
-        assert pdf.cached_pdf(key) is None
+        assert render.cached_pdf(key) is None
         assert lock_of(key) is None
