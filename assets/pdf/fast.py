@@ -8,8 +8,8 @@ skips all of that for a URL the same *audience* was already served:
 * a GET or HEAD whose path ends in ``/pdf/``, from a signed-in user with a library
   role (every other request pays one string comparison);
 * a *route entry* in the cache under ``freshness.key("pdf-route", user=…,
-  parts=[host, path])`` — the library version, today's date, the audience
-  (superuser, or the sorted group names) and the URL;
+  parts=[host, full path])`` — the library version, today's date, the audience
+  (superuser, or the sorted group names) and the URL, query string included;
 * the PDF bytes still in the PDF cache.
 
 Then the answer is the PDF (or a 304) with the headers the slow path sent, the usage
