@@ -22,7 +22,9 @@ Three pieces, used by ``assets.pdf.views`` and ``assets.pdf.tasks``:
     with the traceback when it finally fails. Like every ``multiprocessing`` start
     method but ``fork``, the child imports the parent's main script: scripts that
     render PDFs need the ``if __name__ == "__main__":`` guard (``manage.py``,
-    gunicorn, pytest and ``bench/pdf.py`` have it).
+    gunicorn, pytest and ``bench/pdf.py`` have it). ``renderer()`` is the one seam:
+    ``CONCORD_PDF_RENDERER`` can name another function in WeasyPrint's place (the
+    tests' stub); retries, the check and the logs stay the same.
 
 ``get_or_render(key=…, build_html=…)``
     PDF bytes live in Django's cache under a key made from the template version and
@@ -50,6 +52,7 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -263,20 +266,37 @@ def render_attempts():
     return max(1, int(getattr(settings, "CONCORD_PDF_RENDER_ATTEMPTS", DEFAULT_RENDER_ATTEMPTS)))
 
 
+def renderer():
+    """The function that turns HTML into PDF bytes, called once per attempt.
+
+    ``CONCORD_PDF_RENDERER``, the dotted path of a function taking
+    ``(html, *, base_url, timeout, policy)``, replaces WeasyPrint: tests that check only
+    status codes, headers, caching or permissions use a stub that makes a tiny PDF.
+    Unset (production): ``_render_once``, WeasyPrint in a child process.
+    """
+    path = getattr(settings, "CONCORD_PDF_RENDERER", "")
+    # Looked up at each call, so a test can put a faulty ``_render_once`` in place.
+    return import_string(path) if path else _render_once
+
+
 def render_pdf(html, *, base_url, timeout=None, policy=None, name=None):
     """Render ``html`` to PDF bytes in a child process; raise ``PdfError`` on failure.
 
     The child is killed when it takes longer than ``timeout`` seconds
     (``CONCORD_PDF_RENDER_TIMEOUT`` by default); that is not retried, since the same
-    document would take as long again. Any other failure is retried up to
-    ``CONCORD_PDF_RENDER_ATTEMPTS`` attempts in all. ``name`` (a file name) is for
-    the logs.
+    document would take as long again. Any other failure, bytes that are not a whole
+    PDF included, is retried up to ``CONCORD_PDF_RENDER_ATTEMPTS`` attempts in all.
+    ``name`` (a file name) is for the logs.
     """
     name = name or "a PDF"
     attempts = render_attempts()
+    render_once = renderer()
     for attempt in range(1, attempts + 1):
+        started = time.monotonic()
         try:
-            return _render_once(html, base_url=base_url, timeout=timeout, policy=policy)
+            content = check_pdf(
+                render_once(html, base_url=base_url, timeout=timeout, policy=policy)
+            )
         except PdfRenderTimeout:
             logger.error("PDF render of %s stopped at the time limit", name, exc_info=True)
             raise
@@ -299,11 +319,17 @@ def render_pdf(html, *, base_url, timeout=None, policy=None, name=None):
                 exc_info=True,
             )
             raise
+        logger.info(
+            "Rendered a PDF: %d bytes in %.0f ms",
+            len(content),
+            (time.monotonic() - started) * 1000,
+        )
+        return content
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _render_once(html, *, base_url, timeout=None, policy=None):
-    """One render in one child process: valid PDF bytes, or ``PdfError``."""
+    """One render by WeasyPrint in one child process: its bytes, or ``PdfError``."""
     timeout = render_timeout() if timeout is None else timeout
     policy = policy or FetchPolicy.from_settings()
     context = _render_context()
@@ -312,7 +338,6 @@ def _render_once(html, *, base_url, timeout=None, policy=None):
     process = context.Process(
         target=_render_in_child, args=(sender, html, base_url, policy), daemon=True
     )
-    started = time.monotonic()
     process.start()
     sender.close()
     try:
@@ -337,10 +362,6 @@ def _render_once(html, *, base_url, timeout=None, policy=None):
         error = PdfError(f"The PDF could not be rendered: {payload}")
         error.detail = detail
         raise error
-    check_pdf(payload)
-    logger.info(
-        "Rendered a PDF: %d bytes in %.0f ms", len(payload), (time.monotonic() - started) * 1000
-    )
     return payload
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from assets.services import ensure_library
 from cms.models import ServiceLine
+from tests.assets.pdf_support import stub_pdf_renderer  # noqa: F401 - a fixture
 from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
 
 

@@ -1,15 +1,20 @@
-"""Reading PDFs back in tests: page texts through pypdf, the way a reader would see them."""
+"""PDFs in tests: read back through pypdf as a reader would see them, content to put in
+them, and ``stub_pdf_renderer`` for tests that don't need WeasyPrint's layout."""
 
 import datetime
 import io
 import re
+import textwrap
+from html.parser import HTMLParser
 
 from django.utils import timezone
 from django.utils.text import slugify
 
 from wagtail.rich_text import RichText
 
-from pypdf import PdfReader
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from assets.models import (
     EnablementAssetPage,
@@ -45,6 +50,104 @@ def response_bytes(response):
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
     return response.content
+
+
+# --- A stand-in for WeasyPrint ---------------------------------------------------------
+
+# The HTML of each render by ``stub_render`` in this test (``stub_pdf_renderer``).
+STUB_RENDERS = []
+
+
+@pytest.fixture
+def stub_pdf_renderer(settings):
+    """PDFs made by ``stub_render`` instead of WeasyPrint, for this test.
+
+    For tests that check status codes, headers, caching, permissions or counts: the
+    whole PDF path runs as usual (cache, lock, retries, ``check_pdf``, the "Rendered a
+    PDF" log line) except the render process. Tests of layout or of what a page shows
+    (stamps, margin boxes, pages, fonts) keep real renders. Returns the HTML of each
+    render, in order.
+    """
+    settings.CONCORD_PDF_RENDERER = "tests.assets.pdf_support.stub_render"
+    STUB_RENDERS.clear()
+    yield STUB_RENDERS
+    STUB_RENDERS.clear()
+
+
+def stub_render(html, *, base_url, timeout=None, policy=None):
+    """A tiny, whole PDF with the text of ``html``'s body, in milliseconds.
+
+    One line of Helvetica per block of text, so ``pdf_text`` reads the text back. No
+    layout: margin boxes (stamps, notices, page numbers) come from CSS and are not in it.
+    """
+    STUB_RENDERS.append(html)
+    reader = _BodyText()
+    reader.feed(html or "")
+    reader.close()
+    lines = [
+        wrapped
+        for block in "".join(reader.parts).split("\n")
+        for wrapped in textwrap.wrap(" ".join(block.split()), 100)
+    ]
+    writer = PdfWriter()
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    for start in range(0, max(len(lines), 1), 60):
+        page = writer.add_blank_page(width=612, height=792)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        operations = [b"BT /F1 9 Tf 11 TL 36 756 Td"]
+        operations += [b"(" + _pdf_string(line) + b") Tj T*" for line in lines[start : start + 60]]
+        stream = DecodedStreamObject()
+        stream.set_data(b"\n".join([*operations, b"ET"]))
+        page.replace_contents(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class _BodyText(HTMLParser):
+    """The text of an HTML document's body; a line break at each block element."""
+
+    SKIPPED = frozenset({"head", "style", "script", "title"})
+    BLOCKS = frozenset(
+        {"p", "div", "section", "article", "header", "footer", "li", "tr", "br", "table"}
+        | {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "figcaption"}
+    )
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def _pdf_string(text):
+    """``text`` as the bytes of a PDF literal string in WinAnsiEncoding."""
+    raw = text.encode("cp1252", errors="replace")
+    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
 # --- Content for PDF tests: small, focused, published and stamped like reviews does --------

@@ -178,6 +178,17 @@ class TestRender:
         with pytest.raises(render.PdfRenderTimeout, match="longer than"):
             render.render_pdf(html, base_url=SITE + "/", timeout=0.01)
 
+    def test_a_renderer_named_in_the_settings_replaces_weasyprint(self, stub_pdf_renderer, caplog):
+        html = page(
+            "<h1>Cardiac rehab</h1><p>At home (weekly) — 3 × a week</p>", head="<style>p{}</style>"
+        )
+        with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
+            content = render.render_pdf(html, base_url=SITE + "/")
+        assert stub_pdf_renderer == [html]
+        assert render.is_complete_pdf(content)
+        assert pdf_text(content) == "Cardiac rehab At home (weekly) — 3 × a week"
+        assert [r.getMessage()[:14] for r in caplog.records] == ["Rendered a PDF"]
+
     def test_refused_resources_are_logged(self, caplog):
         with caplog.at_level(logging.WARNING, logger="assets.pdf.render"):
             render.render_pdf(page('<img src="file:///etc/passwd">'), base_url=SITE + "/")

@@ -22,6 +22,7 @@ from tests.assets.factories import (
     publish,
     stamp,
 )
+from tests.assets.pdf_support import stub_pdf_renderer  # noqa: F401 - a fixture
 from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
 from tests.glossary.factories import GlossaryTermFactory, MessageFactory
 
