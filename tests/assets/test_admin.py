@@ -148,6 +148,7 @@ def test_a_talk_track_is_for_exactly_one_combination(
 
 
 @pytest.mark.parametrize("mode", ["", "pdf"], ids=["page", "pdf"])
+@pytest.mark.usefixtures("stub_pdf_renderer")
 def test_a_new_unsaved_asset_previews(
     marketer_client, library, cardiology, awareness, physician, mode
 ):

@@ -168,6 +168,7 @@ def test_the_pdf_routes_check_visibility_before_rendering(rep_client, library):
     assert rep_client.get(f"{draft.url}pdf/").status_code == 404
 
 
+@pytest.mark.usefixtures("stub_pdf_renderer")
 def test_a_delivered_pdf_counts_as_a_download(rep_client, rep, library):
     asset = EnablementAssetFactory(approved=True)
     response = rep_client.get(f"{asset.url}pdf/")

@@ -196,6 +196,7 @@ class TestRender:
 
 
 class TestCache:
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_second_request_is_served_from_the_cache(self):
         calls = []
 
@@ -254,6 +255,7 @@ class TestCache:
         assert all(result == results[0] for result in results)
         assert results[0].startswith(b"%PDF")
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_dropping_dependents_removes_the_stored_pdfs(self, rep):
         key = render.content_key("item", "dependent")
         render.get_or_render(

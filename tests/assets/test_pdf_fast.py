@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from wagtail.models import PageViewRestriction
 
+import pytest
+
 from assets import freshness
 from assets.models import UsageEvent
 from assets.pdf import fast, render, views
@@ -103,6 +105,7 @@ class TestSecondDownload:
         assert len(pages) == 1
         assert "CARD-OP-2026-0042 v3 · Approved 12 Jan 2026" in pages[0]
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_fast_path_after_a_304_from_the_slow_path(self, client, rep, one_pager):
         first = download(client, rep, one_pager)
         # The route entry is made by the slow path's 304 too (a new library version).
@@ -115,6 +118,7 @@ class TestSecondDownload:
         assert again.content == first.content
         assert headers(again) == headers(first)
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_304_from_the_fast_path(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         slow_304 = None
@@ -135,6 +139,7 @@ class TestSecondDownload:
         assert stale.status_code == 200
         assert stale.content == first.content
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_head_is_answered_like_the_slow_path(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         head = client.head(one_pager.get_pdf_url())
@@ -142,6 +147,7 @@ class TestSecondDownload:
         assert FAST in timing(head)
         assert headers(head) == headers(first)
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_usage_is_recorded_as_on_the_slow_path(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         assert downloads(rep) == 2
@@ -152,6 +158,7 @@ class TestSecondDownload:
         client.get(one_pager.get_pdf_url(), HTTP_IF_NONE_MATCH=first["ETag"])
         assert downloads(rep) == 3
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_missing_pdf_bytes_fall_back_to_the_slow_path(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         old_key = content_key(one_pager, rep)
@@ -162,6 +169,7 @@ class TestSecondDownload:
         assert 'desc="rendered"' in timing(again)
         assert pdf_text(again.content) == pdf_text(first.content)
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_a_change_during_the_slow_request_is_not_remembered(
         self, client, rep, one_pager, monkeypatch
     ):
@@ -181,6 +189,7 @@ class TestSecondDownload:
 
 
 class TestNextRequestAfterAChange:
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_withdrawn(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         old_key = content_key(one_pager, rep)
@@ -188,6 +197,7 @@ class TestNextRequestAfterAChange:
         keep_bytes(old_key, first.content)
         assert client.get(one_pager.get_pdf_url()).status_code == 404
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_past_review_by(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         old_key = content_key(one_pager, rep)
@@ -196,6 +206,7 @@ class TestNextRequestAfterAChange:
         keep_bytes(old_key, first.content)
         assert client.get(one_pager.get_pdf_url()).status_code == 404
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_review_by_passes_at_midnight(self, client, rep, one_pager, monkeypatch):
         today = timezone.localdate()
         stamp(one_pager, "CARD-OP-2026-0042", 3, review_by=today)
@@ -204,6 +215,7 @@ class TestNextRequestAfterAChange:
         monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + datetime.timedelta(1))
         assert client.get(one_pager.get_pdf_url()).status_code == 404
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_expired_by_expire_content(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         old_key = content_key(one_pager, rep)
@@ -212,6 +224,7 @@ class TestNextRequestAfterAChange:
         keep_bytes(old_key, first.content)
         assert client.get(one_pager.get_pdf_url()).status_code == 404
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_withdrawn_through_reviews(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         old_key = content_key(one_pager, rep)
@@ -233,6 +246,7 @@ class TestNextRequestAfterAChange:
         # The new version is then fast in turn.
         assert FAST in timing(client.get(one_pager.get_pdf_url()))
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_behind_a_restriction_the_rep_does_not_pass(self, client, rep, one_pager):
         first = warm(client, rep, one_pager)
         old_key = content_key(one_pager, rep)
@@ -245,6 +259,7 @@ class TestNextRequestAfterAChange:
         assert response.status_code == 302  # Wagtail's privacy, as on the slow path
         assert "/accounts/login/" in response["Location"]
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_a_restriction_losing_the_reps_group(self, client, rep, one_pager):
         restriction = PageViewRestriction.objects.create(
             page=one_pager, restriction_type=PageViewRestriction.GROUPS
@@ -258,6 +273,7 @@ class TestNextRequestAfterAChange:
         assert response.status_code == 302
         assert not response.content.startswith(b"%PDF")
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_rep_removed_from_the_sales_reps_group(self, client, rep, one_pager):
         warm(client, rep, one_pager)
         rep.groups.clear()
@@ -268,6 +284,7 @@ class TestNextRequestAfterAChange:
         assert not response.content.startswith(b"%PDF")
         assert not is_fast(response)
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_deactivated_rep(self, client, rep, one_pager):
         warm(client, rep, one_pager)
         rep.is_active = False
@@ -283,6 +300,7 @@ def roles_groups(*names):
     return list(Group.objects.filter(name__in=names))
 
 
+@pytest.mark.usefixtures("stub_pdf_renderer")
 class TestWhoGetsTheFastPath:
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, rep, one_pager):
         warm(client, rep, one_pager)
@@ -430,6 +448,7 @@ class TestWhoGetsTheFastPath:
         assert "Two in three patients choose" not in pdf_text(response.content)
 
 
+@pytest.mark.usefixtures("stub_pdf_renderer")
 def test_the_slow_path_offers_entries_for_items_only(rf, rep, one_pager):
     request = rf.get(one_pager.get_pdf_url())
     request.user = rep

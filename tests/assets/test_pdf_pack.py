@@ -212,12 +212,14 @@ class TestPackContent:
         glossary = next(text for text in pages if "Say it the same way" in text)
         assert "CARD-GT-2026-0001 v1" in glossary
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_pack_is_recorded_as_usage(self, client, riley, content):
         get_pack(client, riley)
         events = UsageEvent.objects.filter(kind=UsageEvent.Kind.PACK, user=riley)
         assert events.exists()
         assert {event.stage.slug for event in events} == {"evaluation"}
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_the_pack_is_built_once_per_download(self, client, riley, content, monkeypatch):
         from assets import packs
 
@@ -232,6 +234,7 @@ class TestPackContent:
         assert get_pack(client, riley, PACK).status_code == 200
         assert built == ["cardiology"]
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_second_download_is_cached_and_revalidates(self, client, riley, content, caplog):
         with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             first = get_pack(client, riley)

@@ -112,6 +112,7 @@ def download(client, user, page, **headers):
 
 
 class TestOnePager:
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_visibility_is_checked_once_per_download(self, client, rep, one_pager, monkeypatch):
         from assets import selectors
 
@@ -145,6 +146,7 @@ class TestOnePager:
         # Material for buyers carries no internal notice.
         assert INTERNAL_NOTICE not in text
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_download_is_recorded(self, client, rep, one_pager):
         download(client, rep, one_pager)
         assert UsageEvent.objects.filter(
@@ -162,6 +164,7 @@ class TestOnePager:
         assert "five business days" not in second
         assert "A named nurse navigator calls every patient." in second
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_withdrawing_a_message_withdraws_the_one_pager_and_its_pdf(
         self, client, rep, one_pager, message
     ):
@@ -336,6 +339,7 @@ class TestDraftPreview:
         assert "is not approved and live, so it won't be shown" in text
         assert "five business days" not in text
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_a_draft_preview_is_never_cached(self, client, marketer, one_pager, caplog):
         with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             self.preview(client, marketer, one_pager)
@@ -355,6 +359,7 @@ class TestDraftPreview:
 
 
 class TestCaching:
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_second_download_comes_from_the_cache(self, client, rep, one_pager, caplog):
         with caplog.at_level(logging.INFO, logger="assets.pdf.render"):
             first = download(client, rep, one_pager)
@@ -363,6 +368,7 @@ class TestCaching:
             assert rendered_count(caplog) == 1
         assert first.content == second.content
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_etag_and_last_modified_give_304(self, client, rep, one_pager):
         first = download(client, rep, one_pager)
         assert first["ETag"]
@@ -398,6 +404,7 @@ class TestCaching:
             == 200
         )
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_withdrawing_drops_the_cached_pdf(self, client, rep, one_pager):
         download(client, rep, one_pager)
         key = ItemDocument(one_pager.specific, user=rep).key()
@@ -406,6 +413,7 @@ class TestCaching:
         assert render.cached_pdf(key) is None
         assert download(client, rep, one_pager).status_code == 404
 
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_one_pagers_are_prerendered_when_approved(
         self, client, rep, library, taxonomy, caplog, django_capture_on_commit_callbacks
     ):

@@ -91,6 +91,7 @@ def assert_unavailable_page(response):
 
 
 class TestDatabaseDown:
+    @pytest.mark.usefixtures("stub_pdf_renderer")
     def test_signed_in_rep_gets_the_503_page_everywhere(
         self, outage, one_pager, rep, settings, caplog
     ):

@@ -256,6 +256,7 @@ def timed_responses(client, world):
     ]
 
 
+@pytest.mark.usefixtures("stub_pdf_renderer")
 def test_reps_are_not_told_what_is_cached(world, rep):
     client = Client()
     client.force_login(rep)
@@ -269,6 +270,7 @@ def test_reps_are_not_told_what_is_cached(world, rep):
 
 
 @pytest.mark.parametrize("who", ["staff", "superuser"])
+@pytest.mark.usefixtures("stub_pdf_renderer")
 def test_staff_see_server_timing(world, rep, admin_user, who):
     user = admin_user
     if who == "staff":

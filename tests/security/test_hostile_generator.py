@@ -160,6 +160,7 @@ SHARES = 4
 
 
 @pytest.mark.parametrize("share", range(SHARES))
+@pytest.mark.usefixtures("stub_pdf_renderer")
 def test_no_concord_url_answers_5xx_to_any_role_with_any_payload(matrix_world, quiet, share):
     started = time.monotonic()
     every_path = concord_paths(matrix_world)

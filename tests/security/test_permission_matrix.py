@@ -276,6 +276,7 @@ def matrix_world(world, marketer, reviewer, rep, admin_user):
     return world
 
 
+@pytest.mark.usefixtures("stub_pdf_renderer")
 def test_every_role_gets_the_expected_answer_from_every_endpoint(matrix_world):
     covered = {name for name, _path, _answers, _method in ROWS}
     missing = _discovered() - covered
