@@ -7,7 +7,10 @@ class AssetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from assets import freshness, signals  # noqa: F401 - connects the signal handlers
+        from assets import signals  # noqa: F401 - connects the signal handlers
+        from assets.models import Objection
         from assets.pdf import receivers  # noqa: F401 - the PDF cache follows review's signals
+        from cms import freshness
 
-        freshness.connect()
+        # Talk-track PDFs and call packs print objections' approved responses.
+        freshness.watch(Objection)

@@ -1,7 +1,7 @@
 """A library item's card (``components/library_item_card.html``), rendered once per
 version of the item and reused by every listing that shows it.
 
-A result page is cached per audience and filter set under the library version, so
+A result page is cached per audience and filter set under the content version, so
 after any change each filter set is built again. Most of its items haven't changed,
 so their cards are kept under a key of what a card shows: the item's live revision
 (every content or tag change is a new one), its approval stamp, its place in the tree,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from assets import freshness
 from assets.models.library import Kind
+from cms import freshness
 from cms.models import JourneyStage, Segment, ServiceLine
 
 MAX_QUERY_LENGTH = 200
@@ -33,10 +33,10 @@ TAXONOMY_CACHE_SECONDS = 60 * 60
 
 @dataclass
 class Taxonomy:
-    """The three taxonomies (a few dozen rows), cached under the library version.
+    """The three taxonomies (a few dozen rows), cached under the content version.
 
-    Saving or deleting a service line, stage or segment moves the library version on
-    (``assets.freshness``), so every worker process reads the new taxonomy on its next
+    Saving or deleting a service line, stage or segment moves the content version on
+    (``cms.freshness``), so every worker process reads the new taxonomy on its next
     request, shared cache or not.
     """
 
@@ -46,7 +46,7 @@ class Taxonomy:
 
     @classmethod
     def load(cls, *, current=None):
-        """``current``: the library version, when the caller has already read it."""
+        """``current``: the content version, when the caller has already read it."""
         current = freshness.version() if current is None else current
         key = f"{TAXONOMY_CACHE_KEY}:{current}"
         taxonomy = cache.get(key)

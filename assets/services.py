@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
-from assets import freshness
 from assets.models import (
     LibraryIndexPage,
     Objection,
@@ -19,7 +18,7 @@ from assets.models import (
     ObjectionPhrase,
     UsageEvent,
 )
-from cms import roles
+from cms import freshness, roles
 from cms.models import HomePage
 
 INTERNAL_COLLECTION = "Internal sales material"
@@ -185,7 +184,7 @@ def objection_merge(*, duplicate, into):
     Its wordings, hearings and count move to ``into`` (so future hearings of either
     wording count once); ``duplicate`` is retired and points at ``into``. The rows are
     written with queryset updates, which send no save signal, so this moves the
-    library version on itself: a retired objection must leave cached talk-track PDFs.
+    content version on itself: a retired objection must leave cached talk-track PDFs.
     """
     into = _canonical(into)
     if duplicate.pk == into.pk:

@@ -1,6 +1,6 @@
 """Signal handlers: objection status follows its review.
 
-Taxonomy edits reach the library through the library version (``assets.freshness``)."""
+Taxonomy edits reach the library through the content version (``cms.freshness``)."""
 
 from django.dispatch import receiver
 

@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from assets import freshness, selectors, services
+from assets import selectors, services
 from assets.cards import render_cards
 from assets.filters import (
     MAX_QUERY_LENGTH,
@@ -36,6 +36,7 @@ from assets.forms import ObjectionLogForm
 from assets.models import EnablementAssetPage, TalkTrackPage, UsageEvent
 from assets.models.library import Kind, Purpose
 from assets.packs import call_pack
+from cms import freshness
 from cms.publication import viewer_of
 
 PAGE_SIZE = 20
@@ -176,7 +177,7 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
 
     Cached per audience, filter set and page number under a key that moves on with
     every publish, withdrawal, stamp, expiry, privacy or taxonomy change and at
-    midnight (``assets.freshness``), so a cached page never shows what the user may no
+    midnight (``cms.freshness``), so a cached page never shows what the user may no
     longer see. Sorting by use changes with every view, so that order is kept briefly.
     """
     try:

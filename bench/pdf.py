@@ -9,7 +9,7 @@ client: middleware, sessions, Wagtail routing, the library's checks, usage recor
 * cold call pack of about 10 pages (cover, talk track, 5 one-pagers, objections,
   glossary), cache cleared before each request;
 * cached download of the one-pager, the PDF in the cache: first through the slow path
-  (a new library version, so no route entry yet: Wagtail routing, privacy, the
+  (a new content version, so no route entry yet: Wagtail routing, privacy, the
   library's checks), then through the fast path (``assets.pdf.fast``) that the slow
   request opened; whole request, and the ``Server-Timing`` share; and the same with
   ``If-None-Match`` (a 304) on both paths.
@@ -76,7 +76,7 @@ def measure(args):
     from django.core.cache import cache
     from django.test import Client
 
-    from assets import freshness
+    from cms import freshness
     from assets.pdf import render
     from tests.assets.pdf_support import pdf_pages
 
@@ -110,7 +110,7 @@ def measure(args):
     slow_times, view_times, slow_revalidate_times = [], [], []
     cached_times, fast_view_times, revalidate_times = [], [], []
     for _ in range(args.cached_runs):
-        # A new library version: no route entry yet, so the slow path (all checks)
+        # A new content version: no route entry yet, so the slow path (all checks)
         # serves the cached PDF and writes the entry for this audience.
         freshness.bump()
         started = time.perf_counter()

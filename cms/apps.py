@@ -23,8 +23,11 @@ class CmsConfig(AppConfig):
     verbose_name = "Concord"
 
     def ready(self):
+        from cms import freshness
+
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="concord-roles")
         _connect_file_rules()
+        freshness.connect()  # what served content depends on moves the content version
 
 
 def _connect_file_rules():

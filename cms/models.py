@@ -459,3 +459,22 @@ class ServiceLinePage(ApprovalStampMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["page_sections"] = render_sections(self, request)
         return context
+
+
+class ContentVersion(models.Model):
+    """One row (``pk=1``) whose ``value`` moves on, in the same transaction, whenever
+    something anyone is served may have changed (``cms.freshness``). Every cache of
+    served content puts it in its keys: library results, taxonomy lists, PDF routes,
+    the glossary matcher, terminology reports.
+
+    It lives in the database, not the cache, so every worker process sees a change at
+    once (even without a shared cache) and a rolled-back transaction rolls it back too.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self):
+        return f"content version {self.value}"

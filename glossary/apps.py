@@ -6,8 +6,10 @@ class GlossaryConfig(AppConfig):
     verbose_name = "Glossary"
 
     def ready(self):
-        from glossary import panels, sections, signals
+        from cms import freshness
+        from glossary import panels, sections
+        from glossary.models import GlossaryTerm
 
-        signals.connect()
+        freshness.watch(GlossaryTerm)  # the matcher and every served page follow terms
         panels.register()  # the editor's "Terminology" check (cms.checks)
         sections.register()  # the terms on public service-line pages (cms.sections)

@@ -46,10 +46,11 @@ from django.utils import timezone
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import DraftStateMixin, Page
 
+from cms import freshness
 from cms.models import ApprovedMessage
 from cms.publication import current
 from glossary.checking import check_stored, find_in_text, stored_chunks, stored_scope
-from glossary.matching import get_matcher, glossary_version
+from glossary.matching import get_matcher
 from glossary.models import GlossaryTerm
 from glossary.selectors import (
     CHANNEL_LABELS,
@@ -441,7 +442,7 @@ def _cached(name: str, compute):
 
 def _fingerprint() -> str:
     """Changes whenever the approved glossary or any live content may have changed."""
-    parts = [glossary_version(), timezone.localdate().isoformat()]
+    parts = [str(freshness.version()), timezone.localdate().isoformat()]
     for model in content_models():
         queryset = model._default_manager.all()
         if issubclass(model, Page):

@@ -1,6 +1,6 @@
 """Review's domain signals, sent explicitly by ``reviews.services`` after the work is done.
 
-Listeners (the PDF cache, the library version) hear *what happened in review*, not
+Listeners (the PDF cache, the content version) hear *what happened in review*, not
 every model save:
 
 * ``approval_live(sender=<model>, obj, record)`` — an approved revision went live

@@ -1,7 +1,6 @@
 """What marketers write and reps use. One module per content type, re-exported here."""
 
 from assets.models.enablement import EnablementAssetAttachment, EnablementAssetPage
-from assets.models.freshness import LibraryVersion
 from assets.models.library import LibraryIndexPage, LibraryItemPage, LibraryItemTag
 from assets.models.objections import (
     Objection,
@@ -18,7 +17,6 @@ __all__ = [
     "LibraryIndexPage",
     "LibraryItemPage",
     "LibraryItemTag",
-    "LibraryVersion",
     "Objection",
     "ObjectionHearing",
     "ObjectionLinkedAsset",

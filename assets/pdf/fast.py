@@ -8,7 +8,7 @@ skips all of that for a URL the same *audience* was already served:
 * a GET or HEAD whose path ends in ``/pdf/``, from a signed-in user with a library
   role (every other request pays one string comparison);
 * a *route entry* in the cache under ``freshness.key("pdf-route", user=…,
-  parts=[host, full path])`` — the library version, today's date, the audience
+  parts=[host, full path])`` — the content version, today's date, the audience
   (superuser, or the sorted group names) and the URL, query string included;
 * the PDF bytes still in the PDF cache.
 
@@ -31,9 +31,10 @@ from django.core.cache import cache
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from assets import freshness, services
+from assets import services
 from assets.models import LibraryItemPage, UsageEvent
 from assets.pdf import render, views
+from cms import freshness
 from cms.publication import viewer_of
 
 PATH_SUFFIX = "/pdf/"

@@ -14,7 +14,6 @@ from django.utils.text import slugify
 
 import factory
 
-from assets import freshness
 from assets.models import (
     EnablementAssetAttachment,
     EnablementAssetPage,
@@ -27,6 +26,7 @@ from assets.models import (
 )
 from assets.models.library import Audience, Kind, Purpose
 from assets.services import ensure_internal_collection, ensure_library
+from cms import freshness
 from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
 
 _codes = itertools.count(1)
@@ -45,7 +45,7 @@ def stamp(obj, *, review_by=None, code=None, version=1):
     }
     type(obj).objects.filter(pk=obj.pk).update(**values)
     # ``reviews`` writes the stamp with ``save(update_fields=…)``, which moves the
-    # library version on (``assets.freshness``); this shortcut has to say so itself.
+    # content version on (``cms.freshness``); this shortcut has to say so itself.
     freshness.bump()
     for name, value in values.items():
         setattr(obj, name, value)

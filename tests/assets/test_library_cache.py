@@ -1,7 +1,7 @@
 """The library's result cache never shows a rep what they may no longer see.
 
 Result pages are cached rendered, per audience, filter set and page, under a key that
-moves on with the library version (``assets.freshness``) and the date. Each test
+moves on with the content version (``cms.freshness``) and the date. Each test
 fills the cache with a first request, changes something the way the product does
 (publishing, withdrawing, stamping, privacy, taxonomy, the calendar), and checks
 that the very next request shows the change.
@@ -17,9 +17,8 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from assets import freshness
 from assets.models.library import Purpose
-from cms import roles
+from cms import freshness, roles
 from cms.models import ServiceLine
 from reviews.services import withdraw
 from tests.assets.factories import EnablementAssetFactory, publish
@@ -161,7 +160,7 @@ def test_a_rolled_back_change_leaves_the_version_where_it_was(item):
     before = freshness.version()
     with pytest.raises(RuntimeError), transaction.atomic():
         item.save()
-        assert freshness.version() == before + 1
+        assert freshness.version() != before
         raise RuntimeError
     assert freshness.version() == before
 
