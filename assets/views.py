@@ -5,7 +5,6 @@ of these run; each view checks the library role again, so a page moved out of th
 restricted tree still isn't open to everyone.
 """
 
-import importlib
 import time
 from urllib.parse import urlencode
 
@@ -36,8 +35,10 @@ from assets.forms import ObjectionLogForm
 from assets.models import EnablementAssetPage, TalkTrackPage, UsageEvent
 from assets.models.library import Kind, Purpose
 from assets.packs import call_pack
+from assets.pdf import views as pdf_views
 from cms import freshness
 from cms.publication import viewer_of
+from glossary import views as glossary_views
 
 PAGE_SIZE = 20
 # A filtered listing reads all its ids at once up to this many (``paginate``).
@@ -57,24 +58,6 @@ def require_library_user(request):
         raise Http404  # page privacy redirects first; this is only a safety net
     if not viewer_of(request).can_use_library:
         raise PermissionDenied
-
-
-def delegate(module_name, function_name):
-    """A view another app provides, imported when first used.
-
-    Until that app ships it, the route answers 404 instead of 500. An error inside an
-    existing module is a real bug and is not hidden.
-    """
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        raise Http404("This part of the library isn't available yet.") from error
-    view = getattr(module, function_name, None)
-    if view is None:
-        raise Http404("This part of the library isn't available yet.")
-    return view
 
 
 def _safe_next(request, url, fallback):
@@ -344,8 +327,7 @@ def item_detail(request, item):
 def item_pdf(request, item):
     # The PDF view applies the library's checks itself (once): signed in, library role,
     # visible to this viewer.
-    view = delegate("assets.pdf.views", "item_pdf")
-    response = view(request, item)
+    response = pdf_views.item_pdf(request, item)
     if response.status_code == 200:
         services.usage_record(user=request.user, kind=UsageEvent.Kind.DOWNLOAD, page=item)
     return private(response)
@@ -365,8 +347,7 @@ def pack_pdf(request, library):
     """The call-pack PDF (``assets.pdf.views.pack_pdf`` validates the parameters);
     a pack that was delivered is recorded as usage of every item in it."""
     require_library_user(request)
-    view = delegate("assets.pdf.views", "pack_pdf")
-    response = view(request, library)
+    response = pdf_views.pack_pdf(request, library)
     pack = getattr(response, "call_pack", None)
     if response.status_code == 200 and pack is not None:
         services.usage_record_pack(user=request.user, pack=pack)
@@ -375,5 +356,4 @@ def pack_pdf(request, library):
 
 def service_line_glossary(request, library, slug):
     require_library_user(request)
-    view = delegate("glossary.views", "service_line_glossary")
-    return private(view(request, library, slug))
+    return private(glossary_views.service_line_glossary(request, library, slug))
