@@ -1,15 +1,13 @@
 """Factories for library content.
 
 Pages are created as drafts (``live=False``) under the library. ``approved=True``
-publishes them and stamps them as the review workflow would (tests only: the real
-stamp is written by ``reviews``); ``published=True`` makes them live without any
+approves and publishes them through the real approval service
+(``tests.reviews.factories.approve_now``); ``published=True`` makes them live without any
 approval, as old or tampered data would be (``publish_unapproved``).
 """
 
-import datetime
 import itertools
 
-from django.utils import timezone
 from django.utils.text import slugify
 
 import factory
@@ -26,38 +24,10 @@ from assets.models import (
 )
 from assets.models.library import Audience, Kind, Purpose
 from assets.services import ensure_internal_collection, ensure_library
-from cms import freshness
 from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
+from tests.reviews.factories import approve_now
 
-_codes = itertools.count(1)
 _titles = itertools.count(1)  # shared by every page factory: slugs never collide
-
-
-def stamp(obj, *, review_by=None, code=None, version=1):
-    """Write an approval stamp on ``obj`` (a page or snippet already published)."""
-    service_lines = obj.get_service_lines()
-    prefix = service_lines[0].code if service_lines else "GEN"
-    values = {
-        "approval_code": code or f"{prefix}-{obj.approval_kind_code}-2026-{next(_codes):04d}",
-        "approval_version": version,
-        "approved_at": timezone.now(),
-        "review_by": review_by or timezone.localdate() + datetime.timedelta(days=365),
-    }
-    type(obj).objects.filter(pk=obj.pk).update(**values)
-    # ``reviews`` writes the stamp with ``save(update_fields=…)``, which moves the
-    # content version on (``cms.freshness``); this shortcut has to say so itself.
-    freshness.bump()
-    for name, value in values.items():
-        setattr(obj, name, value)
-    return obj
-
-
-def publish(obj):
-    """Approve and publish ``obj`` through the real approval service (see ``approve_now``)."""
-    from tests.reviews.factories import approve_now
-
-    approve_now(obj)
-    return obj
 
 
 def publish_unapproved(obj):
@@ -107,9 +77,7 @@ class _TaxonomyHooks(factory.django.DjangoModelFactory):
     @factory.post_generation
     def approved(obj, create, extracted, **kwargs):
         if create and extracted:
-            if not obj.live:
-                publish(obj)
-            stamp(obj, review_by=kwargs.get("review_by"))
+            approve_now(obj, review_by=kwargs.get("review_by"))
 
 
 class LibraryPageFactory(_TaxonomyHooks):

@@ -156,21 +156,22 @@ APPROVED_AT = datetime.datetime(2026, 1, 12, 10, 0, tzinfo=datetime.UTC)
 
 
 def stamp(obj, code, version=1, *, review_by=None):
-    """Write an approval stamp on the live row the way ``reviews`` does (tests only)."""
-    obj.approval_code = code
-    obj.approval_version = version
-    obj.approved_at = APPROVED_AT
-    obj.review_by = review_by or timezone.localdate() + datetime.timedelta(days=300)
-    fields = ["approval_code", "approval_version", "approved_at", "review_by"]
-    if hasattr(obj, "get_parent"):
-        obj.save(update_fields=fields, clean=False)
-    else:
-        obj.save(update_fields=fields)
-    return obj
+    """Set the approval stamp the PDFs show (approved on ``APPROVED_AT``), as ``reviews``
+    saves a stamp (``restamp``)."""
+    from tests.reviews.factories import restamp
+
+    return restamp(
+        obj,
+        approval_code=code,
+        approval_version=version,
+        approved_at=APPROVED_AT,
+        review_by=review_by or timezone.localdate() + datetime.timedelta(days=300),
+    )
 
 
 def publish(obj, code=None, version=1, **kwargs):
-    """Publish the object's current state as a new revision, then stamp it."""
+    """Approve and publish ``obj`` through the real service (``approve_now``); with a
+    ``code``, then set the stamp the PDFs show (``stamp``)."""
     from tests.reviews.factories import approve_now
 
     approve_now(obj)

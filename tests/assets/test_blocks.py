@@ -13,7 +13,6 @@ import pytest
 
 from assets.blocks import DiscoveryStreamBlock, KeyMessageStreamBlock
 from cms import blocks
-from tests.assets.factories import stamp
 from tests.cms.factories import ApprovedMessageFactory
 from tests.reviews.factories import approve_now
 
@@ -29,7 +28,7 @@ def message(db):
         source="Scheduling data, Q3 2026",
     )
     approve_now(message)
-    return stamp(message)
+    return message
 
 
 def render(block, value, **context):

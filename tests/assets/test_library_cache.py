@@ -21,7 +21,7 @@ from assets.models.library import Purpose
 from cms import freshness, roles
 from cms.models import ServiceLine
 from reviews.services import withdraw
-from tests.assets.factories import EnablementAssetFactory, publish
+from tests.assets.factories import EnablementAssetFactory
 from tests.assets.test_library import titles
 from tests.cms.factories import UserFactory
 from tests.reviews.factories import approve_now
@@ -94,9 +94,7 @@ def test_an_expired_item_disappears_at_once(rep_client, item):
 def test_a_new_stamp_shows_at_once(rep_client, item):
     assert item.approval_code in listing(rep_client).content.decode()
     item.title = "Cardiac rehab one-pager (2027)"
-    publish(item)
-    item.approval_code, item.approval_version = "CARD-OP-2026-0999", 2
-    item.save(update_fields=["approval_code", "approval_version"])  # as reviews stamps
+    approve_now(item, code="CARD-OP-2026-0999", version=2)  # saved as reviews stamps
     body = listing(rep_client).content.decode()
     assert "CARD-OP-2026-0999 v2" in body
     assert "Cardiac rehab one-pager (2027)" in body

@@ -7,7 +7,7 @@ import pytest
 from assets.models import Objection, ObjectionHearing, ObjectionPhrase
 from assets.models.objections import normalise_verbatim, verbatim_digest
 from assets.services import objection_log, objection_merge
-from tests.assets.factories import ObjectionFactory, TalkTrackFactory, publish, stamp
+from tests.assets.factories import ObjectionFactory, TalkTrackFactory
 from tests.reviews.factories import approve_now
 
 pytestmark = pytest.mark.django_db
@@ -322,8 +322,7 @@ def test_reps_only_see_objections_with_an_approved_current_response(rep, where, 
     approved = ObjectionFactory(verbatim="Approved one", approved=True, service_lines=[cardiology])
     ObjectionFactory(verbatim="Draft one", service_lines=[cardiology])
     no_answer = ObjectionFactory(verbatim="Live but unanswered", approved_response="")
-    publish(no_answer)
-    stamp(no_answer)
+    approve_now(no_answer)
     retired = ObjectionFactory(verbatim="Retired", approved=True)
     Objection.objects.filter(pk=retired.pk).update(status=Objection.Status.RETIRED)
     logged, _ = objection_log(user=rep, verbatim="Logged by a rep", **where)

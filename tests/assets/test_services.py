@@ -13,7 +13,7 @@ import pytest
 from assets.models import LibraryIndexPage
 from assets.services import ensure_library
 from cms.models import ServiceLinePage
-from tests.assets.factories import publish, publish_unapproved, stamp
+from tests.assets.factories import publish_unapproved
 from tests.cms.factories import ApprovedMessageFactory
 from tests.reviews.factories import approve_now
 
@@ -125,8 +125,7 @@ def public_page(home_page, cardiology):
     message = ApprovedMessageFactory(
         title="First visit", text="Seen within 10 business days.", service_lines=[cardiology]
     )
-    publish(message)
-    stamp(message)
+    approve_now(message)
     page = ServiceLinePage(
         title="Heart care",
         slug="heart-care",
@@ -145,7 +144,7 @@ def test_service_line_page_shows_the_shared_approved_message(client, public_page
     publish_unapproved(page)
     assert client.get("/heart-care/").status_code == 404  # live but not approved
     assert "/heart-care/" not in client.get("/sitemap.xml").content.decode()
-    publish(page)
+    approve_now(page)
     response = client.get("/heart-care/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -161,16 +160,14 @@ def test_service_line_page_shows_the_shared_approved_message(client, public_page
 
 def test_service_line_page_past_review_by_is_withdrawn(client, public_page):
     page, _ = public_page
-    publish(page)
-    stamp(page, review_by=timezone.localdate() - datetime.timedelta(days=1))
+    approve_now(page, review_by=timezone.localdate() - datetime.timedelta(days=1))
     assert client.get("/heart-care/").status_code == 404
 
 
 def test_service_line_page_lists_approved_glossary_terms(client, public_page, cardiology):
     glossary = pytest.importorskip("glossary.models")
     page, _ = public_page
-    publish(page)
-    stamp(page)
+    approve_now(page)
     term = glossary.GlossaryTerm(
         service_line=cardiology,
         preferred="Heart Failure Clinic",
@@ -180,8 +177,7 @@ def test_service_line_page_lists_approved_glossary_terms(client, public_page, ca
         plain_language="A clinic that helps people with heart failure.",
     )
     term.save()
-    publish(term)
-    stamp(term)
+    approve_now(term)
     body = client.get("/heart-care/").content.decode()
     assert "Words we use" in body
     assert "A clinic that helps people with heart failure." in body

@@ -13,8 +13,9 @@ from assets.models import LibraryItemPage
 from cms import roles
 from cms.models import ApprovedMessage
 from cms.publication import Viewer, current, is_current
-from tests.assets.factories import EnablementAssetFactory, publish_unapproved, stamp
+from tests.assets.factories import EnablementAssetFactory, publish_unapproved
 from tests.cms.factories import UserFactory
+from tests.reviews.factories import restamp
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,13 @@ def test_is_current_of_nothing_is_false():
 
 def test_a_message_stamped_but_expired_is_not_current(cardiology):
     message = ApprovedMessage.objects.create(title="x", text="y")
-    stamp(message)
+    restamp(
+        message,
+        approval_code="GEN-MSG-2026-0001",
+        approval_version=1,
+        approved_at=timezone.now(),
+        review_by=timezone.localdate() + datetime.timedelta(days=365),
+    )
     ApprovedMessage.objects.filter(pk=message.pk).update(live=True, expired=True)
     message.refresh_from_db()
     assert not message.is_current()

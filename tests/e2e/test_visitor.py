@@ -4,10 +4,11 @@ approved public wording, the same words the reps' one-pager uses."""
 import pytest
 
 from cms.models import ServiceLinePage
-from tests.assets.factories import EnablementAssetFactory, publish, stamp
+from tests.assets.factories import EnablementAssetFactory
 from tests.cms.factories import PASSWORD
 from tests.e2e.conftest import axe_violations, login
 from tests.glossary.factories import MessageFactory
+from tests.reviews.factories import approve_now
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -38,7 +39,7 @@ def shared_message(organisation):
         body=[("approved_message", message)],
     )
     o.home.add_child(instance=public)
-    stamp(publish(public))
+    approve_now(public)
     return one_pager, public
 
 

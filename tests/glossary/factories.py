@@ -1,35 +1,15 @@
 """Factories for glossary tests.
 
-Terms are drafts by default. ``approved=True`` publishes the term and stamps it as the
-review workflow would (tests only: the real stamp is written by ``reviews``).
+Terms are drafts by default. ``approved=True`` approves and publishes them through the
+real approval service (``tests.reviews.factories.approve_now``); ``approved__review_by``
+sets the review-by date.
 """
-
-import datetime
-import itertools
-
-from django.utils import timezone
 
 import factory
 
 from glossary.models import GlossaryTerm
 from tests.cms.factories import ApprovedMessageFactory
-
-_codes = itertools.count(1)
-
-
-def approve(obj, *, review_by=None):
-    """Publish ``obj`` and write the approval stamp the workflow would write."""
-    from tests.reviews.factories import approve_now
-
-    approve_now(obj)
-    lines = obj.get_service_lines()
-    prefix = lines[0].code if lines else "GEN"
-    obj.approval_code = f"{prefix}-{obj.approval_kind_code}-2026-{next(_codes):04d}"
-    obj.approval_version = 1
-    obj.approved_at = timezone.now()
-    obj.review_by = review_by or timezone.localdate() + datetime.timedelta(days=365)
-    obj.save(update_fields=["approval_code", "approval_version", "approved_at", "review_by"])
-    return obj
+from tests.reviews.factories import approve_now
 
 
 class GlossaryTermFactory(factory.django.DjangoModelFactory):
@@ -48,7 +28,7 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def approved(obj, create, extracted, **kwargs):
         if create and extracted:
-            approve(obj, review_by=kwargs.get("review_by"))
+            approve_now(obj, review_by=kwargs.get("review_by"))
 
 
 class MessageFactory(ApprovedMessageFactory):
@@ -57,4 +37,4 @@ class MessageFactory(ApprovedMessageFactory):
     @factory.post_generation
     def approved(obj, create, extracted, **kwargs):
         if create and extracted:
-            approve(obj)
+            approve_now(obj)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from glossary.checking import check_document, check_object, find_in_text
 from glossary.terminology import Matcher, Term
-from tests.glossary.factories import GlossaryTermFactory, MessageFactory, approve
+from tests.glossary.factories import GlossaryTermFactory, MessageFactory
+from tests.reviews.factories import approve_now
 
 
 def findings_in(message):
@@ -130,7 +131,7 @@ def test_a_glossary_term_is_checked_without_its_variants_and_notes(
         definition="The call made before the prior auth is requested, not an intake call.",
         notes="Used to be called the intake call or cardiac rehab call.",
     )
-    approve(term)  # now its own variants are enforced, but not on the term itself
+    approve_now(term)  # now its own variants are enforced, but not on the term itself
     assert [(f.path, f.found) for f in check_object(term)] == [("definition", "prior auth")]
 
 
@@ -209,7 +210,8 @@ def test_case_sensitive_terms(case_sensitive, cardiology):
 
 def test_approving_a_message_stamps_nothing_here(cardiology, rehab_term):
     # The helper used throughout these tests stamps like the workflow would.
-    message = approve(MessageFactory(service_lines=[cardiology]))
+    message = MessageFactory(service_lines=[cardiology])
+    approve_now(message)
     assert message.live and message.approval_code.startswith("CARD-MSG-")
 
 

@@ -10,7 +10,7 @@ from cms.models import ApprovedMessage, ServiceLine
 from glossary import demo
 from glossary.checking import check_object
 from glossary.models import GlossaryTerm
-from tests.glossary.factories import approve
+from tests.reviews.factories import approve_now
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_every_service_line_gets_a_glossary_of_drafts_to_approve(context):
 def test_the_demo_terms_are_valid_together(context):
     demo.seed(context)
     for term in GlossaryTerm.objects.all():
-        approve(term)  # full_clean against the terms approved so far
+        approve_now(term)  # full_clean against the terms approved so far
     for term in GlossaryTerm.objects.all():
         term.full_clean()
         # The workflow's terminology gate checks terms too: the demo's must pass it.
@@ -50,7 +50,7 @@ def test_seeding_twice_changes_nothing(context):
     demo.seed(context)
     counts = (GlossaryTerm.objects.count(), ApprovedMessage.objects.count())
     for term in GlossaryTerm.objects.all():
-        approve(term)
+        approve_now(term)
     context.extra.clear()
     demo.seed(context)
     assert (GlossaryTerm.objects.count(), ApprovedMessage.objects.count()) == counts
@@ -60,7 +60,7 @@ def test_seeding_twice_changes_nothing(context):
 def test_the_violating_drafts_break_the_approved_glossary(context):
     demo.seed(context)
     for term in GlossaryTerm.objects.all():
-        approve(term)
+        approve_now(term)
     drafts = ApprovedMessage.objects.filter(title__startswith="Draft:")
     assert drafts.count() == 3
     for message in drafts:

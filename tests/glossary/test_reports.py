@@ -9,7 +9,8 @@ import pytest
 
 from cms.models import ServiceLinePage
 from glossary import reports
-from tests.glossary.factories import GlossaryTermFactory, MessageFactory, approve
+from tests.glossary.factories import GlossaryTermFactory, MessageFactory
+from tests.reviews.factories import approve_now
 
 
 @pytest.fixture
@@ -23,7 +24,8 @@ def public_page(home_page, cardiology):
         body=[("paragraph", "<p>Our Cardiac Rehabilitation Program has three sites.</p>")],
     )
     home_page.add_child(instance=page)
-    return approve(page)
+    approve_now(page)
+    return page
 
 
 @pytest.fixture
@@ -109,7 +111,7 @@ def test_reports_need_the_report_permission(client, rep, marketer, reviewer):
 
 def test_the_report_is_recomputed_when_content_changes(rehab_term, public_page, cardiology):
     assert len(reports.consistency_findings()) == 1
-    approve(MessageFactory(text="Book heart rehab now.", service_lines=[cardiology]))
+    approve_now(MessageFactory(text="Book heart rehab now.", service_lines=[cardiology]))
     assert len(reports.consistency_findings()) == 2
 
 
@@ -132,7 +134,7 @@ def test_no_term_drift_when_both_sides_use_the_same_wording(
         title="Heart care", slug="heart-care", service_line=cardiology, intro="Cardiac rehab."
     )
     home_page.add_child(instance=page)
-    approve(page)
+    approve_now(page)
     assert [row for row in reports.drift_rows() if row.kind == "term"] == []
 
 
@@ -158,7 +160,7 @@ def test_message_drift_finds_an_edited_copy(home_page, cardiology):
         ],
     )
     home_page.add_child(instance=page)
-    approve(page)
+    approve_now(page)
     (drift,) = reports.message_drift()
     assert drift.message_id == message.pk
     assert drift.path == "body[1].paragraph"

@@ -9,7 +9,8 @@ from cms.models import ServiceLinePage
 from glossary.checking import check_object, check_stored
 from glossary.matching import get_matcher
 from glossary.selectors import DRAFT, LIVE, channel_of, content_models, stored_versions
-from tests.glossary.factories import MessageFactory, approve
+from tests.glossary.factories import MessageFactory
+from tests.reviews.factories import approve_now
 
 
 @pytest.fixture
@@ -35,7 +36,8 @@ def assets(home_page, cardiology, orthopedics, rehab_term, document):
             body=[("paragraph", f"<p>Refer to heart rehab, take {number}.</p>")],
         )
         attach(asset, document, label=f"Cardiac rehab leaflet {number}")
-        made.append(approve(asset))
+        approve_now(asset)
+        made.append(asset)
     return made
 
 
@@ -44,7 +46,7 @@ def test_bulk_loading_gives_the_same_findings_as_checking_each_object(assets, ca
         title="Heart care", slug="heart-care", service_line=cardiology, intro="Heart rehab."
     )
     assets[0].get_parent().get_parent().add_child(instance=page)
-    approve(page)
+    approve_now(page)
     MessageFactory(text="Heart rehab is close.", service_lines=[cardiology])
     versions = list(stored_versions())
     assert versions
@@ -69,7 +71,7 @@ def test_bulk_loading_needs_the_same_queries_for_more_objects(assets, cardiology
     from tests.assets.factories import EnablementAssetFactory
 
     for _ in range(3):
-        approve(EnablementAssetFactory(service_lines=[cardiology]))
+        approve_now(EnablementAssetFactory(service_lines=[cardiology]))
     assert queries() == before
 
 

@@ -121,13 +121,17 @@ def approver():
     return user or UserFactory(username="factory-approver", groups=[roles.COMPLIANCE])
 
 
-def approve_now(obj, *, revision=None, by=None):
+def approve_now(obj, *, revision=None, by=None, review_by=None, code=None, version=None):
     """Approve and publish ``obj``'s latest state through the real approval service.
 
     Skips the workflow (for tests about what comes *after* approval), not the record:
     the approval record, its fingerprint and the stamp are written exactly as the finish
     action writes them, so the "live means approved" rule holds. Saves a revision of
     ``obj`` as it stands in memory unless ``revision`` is given.
+
+    ``review_by``, ``code`` and ``version`` then set the stamp as a test needs it (a
+    review-by date in the past, a given code), saved as ``reviews`` saves a stamp, so the
+    content version moves on by itself. Returns the approval record.
     """
     from reviews.services import approve_and_publish
 
@@ -137,4 +141,23 @@ def approve_now(obj, *, revision=None, by=None):
         )
     record = approve_and_publish(obj=obj, revision=revision, approvers=[by or approver()])
     obj.refresh_from_db()
+    stamp = {"review_by": review_by, "approval_code": code, "approval_version": version}
+    stamp = {name: value for name, value in stamp.items() if value is not None}
+    if stamp:
+        restamp(obj, **stamp)
     return record
+
+
+def restamp(obj, **fields):
+    """Set stamp fields (``approval_code``, ``review_by``, ...) on ``obj`` as it stands.
+
+    Saved with ``update_fields``, as ``reviews`` saves a stamp: ``post_save`` moves the
+    content version on, so caches see the change without a manual bump. Returns ``obj``.
+    """
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    if hasattr(obj, "get_parent"):
+        obj.save(update_fields=list(fields), clean=False)
+    else:
+        obj.save(update_fields=list(fields))
+    return obj
