@@ -106,16 +106,34 @@ def demo_rows():
     }
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """Demo tests first and together, on one xdist worker (``--dist loadgroup``)."""
     demo = [item for item in items if DEMO_FIXTURE in getattr(item, "fixturenames", ())]
-    if not demo:
-        return
     for item in demo:
         item.add_marker(pytest.mark.xdist_group("demo-organisation"))
-    others = [item for item in items if DEMO_FIXTURE not in getattr(item, "fixturenames", ())]
-    items[:] = demo + others
+    if demo:
+        others = [item for item in items if DEMO_FIXTURE not in getattr(item, "fixturenames", ())]
+        items[:] = demo + others
+    result = yield
+    _keep_xdist_group_names(items)
+    return result
+
+
+def _keep_xdist_group_names(items):
+    """Make pytest-xdist's group names stick under pytest 9.
+
+    A worker puts a test in its ``xdist_group`` by renaming it ``<nodeid>@<group>``
+    through ``item._nodeid``; pytest 9 reads the node id from ``item._id`` instead, so
+    the rename was lost and the demo tests were spread over the workers, each loading
+    the demo organisation (and running its second seed) again.
+    """
+    for item in items:
+        wanted = getattr(item, "_nodeid", None)
+        if wanted and wanted != item.nodeid:
+            from _pytest.nodeid import NodeId
+
+            item._id = NodeId.parse(wanted)
 
 
 @pytest.hookimpl(tryfirst=True)
