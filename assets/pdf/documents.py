@@ -36,10 +36,14 @@ from django.utils.text import slugify
 from wagtail.blocks import StreamValue
 from wagtail.fields import StreamField
 
+from assets import packs
 from assets.models.library import Audience, Kind
 from assets.pdf import render
+from assets.selectors import talk_track_links
 from cms.blocks import ApprovedMessageBlock, message_is_current
 from cms.models import ApprovedMessage
+from cms.publication import Viewer
+from glossary.selectors import service_line_glossary
 
 ORG_NAME_DEFAULT = "Concord Health"
 
@@ -156,8 +160,6 @@ class ItemDocument:
         """A talk track's linked objections and assets that the user may see."""
         if self._links is None:
             if self.is_talk_track:
-                from assets.selectors import talk_track_links
-
                 self._links = talk_track_links(self.page, self.user)
             else:
                 self._links = ([], [])
@@ -247,12 +249,9 @@ class PackDocument:
 
     @classmethod
     def build(cls, *, user, context, viewer=None):
-        from assets.packs import call_pack
-        from cms.publication import Viewer
-        from glossary.selectors import service_line_glossary
 
         viewer = Viewer.of(viewer or user)
-        pack = call_pack(user=viewer, context=context)
+        pack = packs.call_pack(user=viewer, context=context)
         glossary = service_line_glossary(context.service_line)
         document = cls(pack=pack, user=user, viewer=viewer, glossary=glossary)
         document.objections = document._objections()
