@@ -199,7 +199,7 @@ def get(port, path, session_key, connection=None):
     return response.status, body
 
 
-VERSION_TABLE = "assets_libraryversion"
+VERSION_TABLE = "cms_contentversion"
 
 
 def version_bumper(args):
