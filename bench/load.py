@@ -623,9 +623,7 @@ def setup(reps):
     for line in ServiceLine.objects.order_by("name"):
         for stage in JourneyStage.objects.order_by("order")[:3]:
             for segment in Segment.objects.order_by("name")[:2]:
-                document = PackDocument.build(
-                    user=rep, context=CallContext(line, stage, segment)
-                )
+                document = PackDocument.build(user=rep, context=CallContext(line, stage, segment))
                 if not document.is_empty:
                     packs.append(
                         {"service_line": line.slug, "stage": stage.slug, "segment": segment.slug}

@@ -76,8 +76,8 @@ def measure(args):
     from django.core.cache import cache
     from django.test import Client
 
-    from cms import freshness
     from assets.pdf import render
+    from cms import freshness
     from tests.assets.pdf_support import pdf_pages
 
     library, one_pager, rep, pack_url = build_library()

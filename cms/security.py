@@ -55,4 +55,3 @@ class DocumentForm(BaseDocumentForm):
                     params={"extension": os.path.splitext(upload.name)[1].lstrip(".").upper()},
                 )
         return upload
-
