@@ -169,8 +169,6 @@ class CallContext:
 
     FIELDS = ("service_line", "stage", "segment")
     LABELS = {"service_line": "service line", "stage": "journey stage", "segment": "segment"}
-    # The matching many-to-many relations on tagged content.
-    RELATIONS = {"service_line": "service_lines", "stage": "stages", "segment": "segments"}
 
     @classmethod
     def chosen(cls, params):
