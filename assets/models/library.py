@@ -161,6 +161,11 @@ class LibraryItemPage(RoutablePageMixin, ApprovalStampMixin, TaxonomyNamesMixin,
             # The library's default order (newest approval first): a page of results
             # is read in index order instead of sorting every match.
             models.Index(fields=["-approved_at", "-page_ptr"], name="assets_item_newest_idx"),
+            # The same order within one kind ("FAQs for orthopedics"): without it the
+            # database walks every item newest first to find one kind's.
+            models.Index(
+                fields=["kind", "-approved_at", "-page_ptr"], name="assets_item_kind_newest_idx"
+            ),
         ]
 
     def get_content_owner(self):
