@@ -14,7 +14,8 @@ TEMPLATE = "glossary/panels/terminology_panel.html"
 
 
 def terminology_context(instance):
-    return {"has_terms": not get_matcher().is_empty, "findings": check_object(instance)}
+    matcher = get_matcher()  # once: each call reads the content version
+    return {"has_terms": not matcher.is_empty, "findings": check_object(instance, matcher=matcher)}
 
 
 def register():
