@@ -14,9 +14,12 @@ from django.db import connection
 
 from wagtail.search.backends import get_search_backend
 
+from cms import indexing
+
 
 def search(queryset, q, *, operator, order_by_relevance):
     """Search ``queryset`` for ``q``; the result can be counted and sliced."""
+    indexing.flush()  # objects saved earlier in this batch
     if order_by_relevance:
         matches = _sqlite_matches(queryset, q, operator)
         if matches is not None:

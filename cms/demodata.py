@@ -1,5 +1,5 @@
-"""What every app's demo loader shares: its data files, the taxonomy, the review queue,
-and background work held back until the demo is loaded.
+"""What every app's demo loader shares: its data files, the taxonomy and the review
+queue.
 
 The demo organisation's *content* lives in YAML files, ``<app>/demo_data/<name>.yaml``
 (docs/demo.md describes them); each app's ``demo`` module holds only the builders that
@@ -8,14 +8,11 @@ turn those records into objects. Builders save drafts and put them in the review
 workflow, so nothing in the demo goes live any other way.
 """
 
-from contextlib import suppress
 from pathlib import Path
 
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist
 
 import yaml
-from django_tasks.backends.dummy import DummyBackend
 
 from cms.models import JourneyStage, Segment, ServiceLine
 
@@ -79,36 +76,3 @@ class Taxonomy:
 
     def segment_list(self, slugs):
         return [self.segments[slug] for slug in slugs if slug in self.segments]
-
-
-class DeferredBackend(DummyBackend):
-    """A task backend that holds tasks back, to run each distinct one once, later.
-
-    ``seed_demo`` puts Wagtail's own queue (search index and reference index updates)
-    on it: loading the demo saves most objects several times (draft, submission,
-    approval, publication), and each save would otherwise update both indexes again.
-    :func:`run_deferred_tasks` runs every distinct task (same function, same
-    arguments) once, against the data as it is by then.
-    """
-
-    def run_deferred(self):
-        done = set()
-        while self.results:
-            results, self.results = self.results, []
-            for result in results:
-                key = (result.task.module_path, repr(result.args), repr(result.kwargs))
-                if key in done:
-                    continue
-                done.add(key)
-                # An object deleted since it was saved has nothing left to index.
-                with suppress(ObjectDoesNotExist):
-                    result.task.call(*result.args, **result.kwargs)
-
-
-def run_deferred_tasks(alias="default"):
-    """Run what a :class:`DeferredBackend` under ``alias`` holds (no-op otherwise)."""
-    from django_tasks import task_backends
-
-    backend = task_backends[alias]
-    if isinstance(backend, DeferredBackend):
-        backend.run_deferred()

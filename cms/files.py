@@ -44,6 +44,7 @@ from wagtail.models import (
     WorkflowState,
 )
 
+from cms import indexing
 from cms.reviewable import is_reviewable, specific
 
 INTERNAL_COLLECTION_HINT = "“Internal sales material”"
@@ -314,7 +315,7 @@ def locking_uses(file_obj):
     if kind is None or file_obj.pk is None:
         return []
     uses = {}
-
+    indexing.flush()  # references saved earlier in this batch
     for reference in ReferenceIndex.get_references_to(file_obj).select_related("content_type"):
         model = reference.content_type.model_class()
         if model is None:

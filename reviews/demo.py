@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from wagtail.models import Page, WorkflowState
 
-from cms.demodata import read, run_deferred_tasks
+from cms import indexing
+from cms.demodata import read
 from cms.reviewable import specific
 from reviews.forms import CHECKLIST
 from reviews.models import ApprovalRecord, ComplianceApprovalTask
@@ -46,7 +47,7 @@ def seed(context):
         )
         waiting = submit_all(context.extra.get("to_submit", []), marketer)
         # Withdrawing content looks up what uses it in Wagtail's reference index.
-        run_deferred_tasks()
+        indexing.flush()
         expired = make_one_item_due_for_re_review(**data["past_review_by"])
     summary = f"Reviews: {approved} approved, {waiting} submitted for review"
     if expired:

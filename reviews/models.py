@@ -26,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
 
+from cms.indexing import batched_indexing
 from cms.models import Audience
 from cms.reviewable import routable_models
 
@@ -112,6 +113,7 @@ class TerminologyGateTask(Task):
             "or an approved message that is no longer live."
         )
 
+    @batched_indexing
     def start(self, workflow_state, user=None):
         task_state = super().start(workflow_state, user=user)
         from reviews.gate import gate_decision
@@ -285,6 +287,7 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
 
     # Acting -------------------------------------------------------------------
 
+    @batched_indexing
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
         # Lock the task state so two approvers clicking at once are counted one by one.

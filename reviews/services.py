@@ -18,6 +18,8 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.log_actions import log
 from wagtail.models import DraftStateMixin, Page, ReferenceIndex, TaskState
 
+from cms import indexing
+from cms.indexing import batched_indexing
 from cms.reviewable import is_reviewable, reviewable_models, reviewable_roots, specific
 from reviews.models import ApprovalRecord, ApprovalSequence, ApprovalVote
 from reviews.routing import route_for
@@ -157,6 +159,7 @@ def _live_instance(obj):
     return type(obj)._default_manager.get(pk=obj.pk)
 
 
+@batched_indexing
 @transaction.atomic
 def approval_record(*, obj, revision, approvers, workflow_state=None, approved_at=None, user=None):
     """Record that ``revision`` of ``obj`` was approved, and stamp the revision.
@@ -321,6 +324,7 @@ def approvers_for(*, workflow_state, revision):
     return people
 
 
+@batched_indexing
 @transaction.atomic
 def approve_and_publish(*, obj, revision, approvers, workflow_state=None, user=None):
     """Record the approval of ``revision``, then publish it (or schedule it).
@@ -366,6 +370,7 @@ def workflow_finished(*, workflow_state, user=None):
 # Withdrawal, expiry and the cascade ---------------------------------------------------
 
 
+@batched_indexing
 @transaction.atomic
 def withdraw(*, obj, reason, user=None, expired=False):
     """Take ``obj`` down (unpublish), log why, and tell its owner.
@@ -420,6 +425,7 @@ def record_withdrawal(*, obj, reason, expired=False):
 
 def dependents_of(obj):
     """Live reviewable content that uses ``obj`` (from Wagtail's reference index)."""
+    indexing.flush()  # references saved earlier in this batch
     found = []
     for source, _references in ReferenceIndex.get_grouped_references_to(obj):
         source = specific(source)
@@ -470,6 +476,7 @@ def due_for_expiry(*, today=None):
             yield specific(obj)
 
 
+@batched_indexing
 def expire_content(*, today=None):
     """Withdraw everything past its review-by date. Returns what was expired.
 

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Each request one batch of search/reference index updates (cms/indexing.py).
+    "cms.indexing.BatchedIndexingMiddleware",
     "django.middleware.common.CommonMiddleware",
     # 400, not 500, for NUL bytes and form data no browser sends (cms/middleware.py).
     "cms.middleware.HostileInputMiddleware",
@@ -182,7 +184,8 @@ if os.environ.get("SEARCH_URL"):
     }
 
 # Background work. "default" is what Wagtail uses (search index and reference index
-# updates): immediate, so search sees a change at once without a worker. "background"
+# updates): run in the process, once per object at the end of each request or review
+# step (cms/indexing.py), so search sees a change without a worker. "background"
 # is Concord's own slow work (PDF pre-rendering): TASKS_BACKEND "immediate" runs it in
 # the request that queued it (development, tests), "database" queues it for
 # `manage.py db_worker` (production's default: docs/deployment.md).
@@ -191,7 +194,7 @@ TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
 }
 TASKS = {
-    "default": {"BACKEND": TASK_BACKENDS["immediate"]},
+    "default": {"BACKEND": "cms.indexing.BatchingBackend"},
     "background": {"BACKEND": TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "immediate")]},
 }
 

@@ -18,7 +18,7 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {  # both immediate, whatever TASKS_BACKEND says
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "default": {"BACKEND": "cms.indexing.BatchingBackend"},
     "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

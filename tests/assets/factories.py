@@ -24,6 +24,7 @@ from assets.models import (
 )
 from assets.models.library import Audience, Kind, Purpose
 from assets.services import ensure_internal_collection, ensure_library
+from cms import indexing
 from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
 from tests.reviews.factories import approve_now
 
@@ -54,6 +55,12 @@ class _TaxonomyHooks(factory.django.DjangoModelFactory):
     class Meta:
         abstract = True
         skip_postgeneration_save = True
+
+    @classmethod
+    def _generate(cls, strategy, params):
+        # Saved several times on the way (tree, taxonomy, approval): indexed once.
+        with indexing.batched():
+            return super()._generate(strategy, params)
 
     @factory.post_generation
     def service_lines(obj, create, extracted, **kwargs):

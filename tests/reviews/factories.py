@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group
 
-from cms import roles
+from cms import indexing, roles
 from cms.models import ApprovedMessage, HomePage
 from reviews.forms import CHECKLIST
 from tests.cms.factories import ServiceLineFactory, UserFactory
@@ -135,16 +135,19 @@ def approve_now(obj, *, revision=None, by=None, review_by=None, code=None, versi
     """
     from reviews.services import approve_and_publish
 
-    if revision is None:
-        revision = (
-            obj.save_revision(clean=False) if hasattr(obj, "get_parent") else (obj.save_revision())
-        )
-    record = approve_and_publish(obj=obj, revision=revision, approvers=[by or approver()])
-    obj.refresh_from_db()
-    stamp = {"review_by": review_by, "approval_code": code, "approval_version": version}
-    stamp = {name: value for name, value in stamp.items() if value is not None}
-    if stamp:
-        restamp(obj, **stamp)
+    with indexing.batched():  # as one review step: each object indexed once
+        if revision is None:
+            revision = (
+                obj.save_revision(clean=False)
+                if hasattr(obj, "get_parent")
+                else obj.save_revision()
+            )
+        record = approve_and_publish(obj=obj, revision=revision, approvers=[by or approver()])
+        obj.refresh_from_db()
+        stamp = {"review_by": review_by, "approval_code": code, "approval_version": version}
+        stamp = {name: value for name, value in stamp.items() if value is not None}
+        if stamp:
+            restamp(obj, **stamp)
     return record
 
 

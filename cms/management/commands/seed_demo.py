@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from cms.demodata import run_deferred_tasks
+from cms import indexing
 
 DEMO_MODULES = ["cms.demo", "glossary.demo", "assets.demo", "reviews.demo"]
 
@@ -51,22 +51,21 @@ class Command(BaseCommand):
         * Approving the demo would pre-render every one-pager's PDF into this process's
           cache, which dies with it; each PDF renders on its first download instead.
           Concord's own background work is parked, not run.
-        * Wagtail's own queue (search index and reference index updates) is deferred:
-          each object is saved several times on its way live, and is indexed once, as
-          it ends up, at the end of the load (``cms.demodata.DeferredBackend``).
+        * Wagtail's own queue (search index and reference index updates) is batched
+          over the whole load (``cms.indexing``): each object is saved several times on
+          its way live, and is indexed once, as it ends up, at the end.
         * No query log (``DEBUG`` keeps every query of the load in memory otherwise).
         """
         return {
             "TASKS": {
                 **settings.TASKS,
-                "default": {"BACKEND": "cms.demodata.DeferredBackend"},
                 "background": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
             },
             "DEBUG": False,
         }
 
     def _seed(self, context):
-        with transaction.atomic():
+        with transaction.atomic(), indexing.batched():
             for module_name in DEMO_MODULES:
                 try:
                     module = importlib.import_module(module_name)
@@ -75,7 +74,6 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(context)
-            run_deferred_tasks()
 
     def _report(self, context, password):
         self.stdout.write(f"Demo logins (password: {password}):")
