@@ -7,6 +7,7 @@ import pytest
 from assets import demo
 from assets.models import EnablementAssetPage, LibraryIndexPage, Objection, TalkTrackPage
 from cms import demo as cms_demo
+from cms import indexing
 from cms.management.commands.seed_demo import SeedContext
 from cms.models import ApprovedMessage, ServiceLinePage
 
@@ -16,8 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def context(db):
     context = SeedContext(password="concord-demo", stdout=io.StringIO())
-    cms_demo.seed(context)
-    demo.seed(context)
+    with indexing.batched():  # as seed_demo loads it
+        cms_demo.seed(context)
+        demo.seed(context)
     return context
 
 
