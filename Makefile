@@ -11,15 +11,22 @@ TEST_WORKERS ?= auto
 .PHONY: run install migrate seed serve test e2e lint format check clean-db
 
 # What running Concord needs (`make run`), then the test and lint tools on top
-# (`make install`). The venv's own pip is recent enough for an editable install; the
+# (`make install`). Packages go in with uv (installed into the venv first; several
+# times faster than pip from a warm cache), or with pip where uv can't be had. The
 # runtime packages' bytecode is compiled as they are first imported, not all up front.
-$(VENV)/.installed-run: pyproject.toml
+INSTALL = $(VENV)/bin/uv pip install --quiet --python $(PY)
+
+$(VENV)/.uv:
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-compile -e .
+	$(PY) -m pip install --quiet uv || true
+	touch $@
+
+$(VENV)/.installed-run: pyproject.toml $(VENV)/.uv
+	$(INSTALL) -e . || $(PY) -m pip install --quiet --no-compile -e .
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.installed-run
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(INSTALL) -e '.[dev]' || $(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -32,8 +39,12 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 ## Install, migrate, load the demo organisation and serve it at http://$(HOST):$(PORT)
-run: seed
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+## (static files are collected while the database is prepared).
+run: $(VENV)/.installed-run
+	mkdir -p var
+	$(PY) manage.py collectstatic --noinput --verbosity 0 & collecting=$$!; \
+	$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo; seeded=$$?; \
+	wait $$collecting && test $$seeded -eq 0
 	@echo "Concord is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
