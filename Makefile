@@ -11,22 +11,28 @@ TEST_WORKERS ?= auto
 .PHONY: run install migrate seed serve test e2e lint format check clean-db
 
 # What running Concord needs (`make run`), then the test and lint tools on top
-# (`make install`). Packages go in with uv (installed into the venv first; several
-# times faster than pip from a warm cache), or with pip where uv can't be had. The
-# runtime packages' bytecode is compiled as they are first imported, not all up front.
-INSTALL = $(VENV)/bin/uv pip install --quiet --python $(PY)
+# (`make install`). Packages go in with uv, put beside the venv by the system's pip
+# (several times faster than pip from a warm cache); where uv can't be had, the venv
+# gets pip and pip installs them. The runtime packages' bytecode is compiled as they
+# are first imported, not all up front.
+UV := $(VENV)/tools/bin/uv
 
 $(VENV)/.uv:
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet uv || true
+	test -x $(PY) || $(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip install --quiet --target $(VENV)/tools uv || true
 	touch $@
 
+define install_packages
+	$(UV) pip install --quiet --python $(PY) $(1) \
+	  || { $(PY) -m ensurepip --upgrade --default-pip && $(PY) -m pip install --quiet $(1); }
+endef
+
 $(VENV)/.installed-run: pyproject.toml $(VENV)/.uv
-	$(INSTALL) -e . || $(PY) -m pip install --quiet --no-compile -e .
+	$(call install_packages,-e .)
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.installed-run
-	$(INSTALL) -e '.[dev]' || $(PY) -m pip install --quiet -e '.[dev]'
+	$(call install_packages,-e '.[dev]')
 	touch $@
 
 install: $(VENV)/.installed
@@ -43,7 +49,7 @@ seed: migrate
 run: $(VENV)/.installed-run
 	mkdir -p var
 	$(PY) manage.py collectstatic --noinput --verbosity 0 & collecting=$$!; \
-	$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo; seeded=$$?; \
+	$(PY) manage.py seed_demo --migrate; seeded=$$?; \
 	wait $$collecting && test $$seeded -eq 0
 	@echo "Concord is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -1,14 +1,16 @@
-"""Load the demo organisation: ``python manage.py seed_demo [--password PW]``.
+"""Load the demo organisation: ``python manage.py seed_demo [--password PW] [--migrate]``.
 
-Idempotent: a second run changes nothing. Each app contributes its part through a
-``<app>.demo`` module with a ``seed(context)`` function, run in the order below; the
-content itself is in each app's ``demo_data/*.yaml`` (``cms.demodata``).
+Idempotent: a second run changes nothing. ``--migrate`` applies migrations first, in
+the same process. Each app contributes its part through a ``<app>.demo`` module with a
+``seed(context)`` function, run in the order below; the content itself is in each
+app's ``demo_data/*.yaml`` (``cms.demodata``).
 """
 
 import importlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -36,8 +38,15 @@ class Command(BaseCommand):
             default=settings.CONCORD_DEMO_PASSWORD,
             help="Password for newly created demo users (default: %(default)s).",
         )
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="Apply database migrations first, in the same process (make run).",
+        )
 
-    def handle(self, *args, password, **options):
+    def handle(self, *args, password, migrate=False, **options):
+        if migrate:
+            call_command("migrate", interactive=False, stdout=self.stdout, stderr=self.stderr)
         context = SeedContext(password=password, stdout=self.stdout)
         with override_settings(**self.loading_settings()):
             self._seed(context)
