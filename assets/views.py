@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from assets import selectors, services
+from assets import cards, selectors, services
 from assets.cards import render_cards
 from assets.filters import (
     MAX_QUERY_LENGTH,
@@ -68,7 +68,7 @@ def _safe_next(request, url, fallback):
     return fallback
 
 
-def paginate(results, number, per_page=PAGE_SIZE, *, narrowed=False):
+def paginate(results, number, per_page=PAGE_SIZE, *, narrowed=False, fields=None):
     """One page of ``results`` (a queryset or search results) and its paginator.
 
     Any ``number`` gives a page: not a number → the first, past the end → the last.
@@ -76,7 +76,7 @@ def paginate(results, number, per_page=PAGE_SIZE, *, narrowed=False):
     items at most; then one query reads all their ids in order (the count is their
     number, the page a slice), which costs less than a COUNT plus a sorted page. An
     unfiltered listing walks the newest-first index for one page and counts apart.
-    Either way the page's rows are then read by id.
+    Either way the page's rows are then read by id (only ``fields`` of them, if given).
     """
     try:
         number = max(int(number), 1)
@@ -98,7 +98,10 @@ def paginate(results, number, per_page=PAGE_SIZE, *, narrowed=False):
         page_ids = list(results.values_list("pk", flat=True)[offset : offset + per_page])
     else:
         page_ids = ids[offset : offset + per_page]
-    by_pk = results.model._default_manager.in_bulk(page_ids)
+    rows = results.model._default_manager.all()
+    if fields:
+        rows = rows.only(*fields)
+    by_pk = rows.in_bulk(page_ids)
     return Page([by_pk[pk] for pk in page_ids if pk in by_pk], number, paginator)
 
 
@@ -177,7 +180,7 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
     if html is not None:
         return html, "cached"
     results = selectors.library_items(user=viewer_of(request), filters=filters)
-    page_obj = paginate(results, number, narrowed=filters.is_filtered)
+    page_obj = paginate(results, number, narrowed=filters.is_filtered, fields=cards.KEY_FIELDS)
     html = render_to_string(
         "library/includes/results.html",
         {
