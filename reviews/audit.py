@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 from django.contrib.contenttypes.models import ContentType
 
-from wagtail.models import Page, TaskState, WorkflowMixin
+from wagtail.models import Page, Task, TaskState, WorkflowMixin
 
 from cms.reviewable import specific
 from reviews.models import ReviewEvent
@@ -112,6 +112,21 @@ def _fix_routed_start(log_entry, workflow_state):
     type(log_entry).objects.filter(pk=log_entry.pk).update(data=log_entry.data)
 
 
+def _by_automatic_step(log_entry):
+    """Whether ``log_entry`` is an automatic task's decision (the terminology gate).
+
+    Wagtail logs it under whoever's request ran the task — the author who submitted —
+    which would read as the author approving their own work.
+    """
+    if log_entry.action not in ("wagtail.workflow.approve", "wagtail.workflow.reject"):
+        return False
+    task = ((log_entry.data or {}).get("workflow") or {}).get("task") or {}
+    if not task.get("id"):
+        return False
+    task = Task.objects.filter(pk=task["id"]).first()
+    return task is not None and getattr(task.specific_class, "automatic", False)
+
+
 def _comment(action, data):
     if action == Action.RECORD:
         approvers = ", ".join(data.get("approvers") or []) or "—"
@@ -142,6 +157,7 @@ def event_from_log_entry(log_entry):
     workflow_data = data.get("workflow") or {}
     live = _live(log_entry)
     service_lines = obj.get_service_lines() if hasattr(obj, "get_service_lines") else []
+    user = None if _by_automatic_step(log_entry) else log_entry.user
     if isinstance(obj, Page) or issubclass(log_entry.content_type.model_class() or object, Page):
         base_content_type = ContentType.objects.get_for_model(Page)
     else:
@@ -153,8 +169,8 @@ def event_from_log_entry(log_entry):
             "action": action,
             "log_action": log_entry.action,
             "timestamp": timestamp,
-            "user": log_entry.user,
-            "user_display": str(log_entry.user) if log_entry.user_id else AUTOMATIC,
+            "user": user,
+            "user_display": str(user) if user is not None else AUTOMATIC,
             "content_type": log_entry.content_type,
             "base_content_type": base_content_type,
             "object_id": str(log_entry.object_id),

@@ -102,6 +102,10 @@ class TerminologyGateTask(Task):
     comment that lists every finding and its fix (that comment is all the editor sees).
     """
 
+    # Decides by itself: the audit trail credits its decisions to nobody
+    # (``reviews.audit``), not to whoever's request ran it.
+    automatic = True
+
     class Meta:
         verbose_name = "terminology gate"
         verbose_name_plural = "terminology gates"

@@ -42,6 +42,13 @@ class QueueItem:
         return AdminURLFinder().get_edit_url(self.object)
 
     @property
+    def workspace_url(self):
+        """The reviewer's workspace (``reviews.workspace``), where reviewers decide."""
+        from reviews.workspace import workspace_url
+
+        return workspace_url(self.object)
+
+    @property
     def title(self):
         return str(self.object)
 

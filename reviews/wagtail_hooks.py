@@ -7,7 +7,7 @@ queue.
 
 from wagtail import hooks
 
-from reviews import admin_views, guards, log_actions, menus, messages, panels
+from reviews import admin_views, guards, log_actions, menus, messages, panels, workspace
 
 hooks.register("register_log_actions", log_actions.register)
 
@@ -61,6 +61,7 @@ hooks.register("construct_homepage_panels", panels.add_review_queue)
 # Reports and review routes.
 
 hooks.register("register_admin_urls", admin_views.report_urls)
+hooks.register("register_admin_urls", workspace.urls)
 
 
 @hooks.register("register_reports_menu_item")

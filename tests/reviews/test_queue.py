@@ -58,12 +58,14 @@ def test_the_dashboard_panel_shows_the_queue_to_reviewers_only(client, reviewer,
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Your review queue" in html
     assert "Heart failure clinic access" in html
-    edit_url = reverse("wagtailsnippets_cms_approvedmessage:edit", args=[waiting.pk])
-    assert f'href="{edit_url}"' in html
+    workspace_url = reverse("reviews_workspace", args=["cms", "approvedmessage", waiting.pk])
+    assert f'href="{workspace_url}"' in html
     assert "5 business days" in html
     # Wagtail's own "Awaiting your review" panel is replaced by this one.
     assert "Awaiting your review" not in html
-    # The reviewer can open the item from the queue.
+    # The reviewer can open the item from the queue, and in the editor.
+    assert client.get(workspace_url).status_code == 200
+    edit_url = reverse("wagtailsnippets_cms_approvedmessage:edit", args=[waiting.pk])
     assert client.get(edit_url).status_code == 200
 
     client.force_login(marketer)

@@ -56,6 +56,9 @@ EDITORS = (ADMIN_LOGIN, ADMIN_LOGIN, OK, ADMIN_HOME, OK)
 STAFF = (ADMIN_LOGIN, ADMIN_LOGIN, OK, OK, OK)
 AUDITORS = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_HOME, OK, OK)
 REVIEWERS = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_HOME, OK, ADMIN_HOME)
+# The reviewer's workspace: the review step's group, and administrators (who may look
+# but not decide); the marketer who submitted it is told why not.
+WORKSPACE = (ADMIN_LOGIN, ADMIN_LOGIN, "403", OK, OK)
 
 # Snippets: (answers for the listing, answers for add and edit). The taxonomy is the
 # administrators'; compliance reads objections and terms but edits nothing.
@@ -161,6 +164,22 @@ ROWS = [
         lambda w: w.page_workflow_action_url("approve"),
         *REVIEWERS,
     ),
+    *[
+        row(
+            name,
+            lambda w, n=name, a=attr: reverse(
+                n,
+                args=[
+                    getattr(w, a)._meta.app_label,
+                    getattr(w, a)._meta.model_name,
+                    getattr(w, a).pk,
+                ],
+            ),
+            *WORKSPACE,
+        )
+        for name in ("reviews_workspace", "reviews_workspace_preview")
+        for attr in ("submitted_message", "submitted_objection", "submitted_term", "submitted_page")
+    ],
     # Reports and other screens of the project's apps.
     row("assets_reports:objection_review", url("assets_reports:objection_review"), *STAFF),
     row("assets_reports:usage", url("assets_reports:usage"), *STAFF),
