@@ -1,4 +1,5 @@
-"""A compliance reviewer approves from the dashboard queue; nobody approves their own work."""
+"""A compliance reviewer approves in the workspace, from the dashboard queue; nobody
+approves their own work."""
 
 import re
 
@@ -37,14 +38,21 @@ def test_reviewer_approves_from_the_queue_and_the_approval_code_appears(
     admin_login(page, "compliance", PASSWORD)
     queue = page.locator("section").filter(has_text="Your review queue")
     queue.get_by_role("link", name="Review Heart failure clinic access").click()
-    page.wait_for_url(f"**/admin/pages/{asset.pk}/edit/")
+    page.wait_for_url(f"**/admin/reviews/assets/enablementassetpage/{asset.pk}/")
 
-    page.locator("footer").get_by_role("button", name="More actions").click()
-    page.locator("footer").get_by_role("button", name="Approve", exact=True).click()
-    dialog = page.get_by_role("dialog").filter(has_text=CHECKLIST[0][1])
+    # The workspace: the item as reps will see it, and the checklist beside it.
+    assert page.get_by_role("heading", name="What you are approving").is_visible()
+    preview = page.frame_locator("iframe[name=rw-preview]")
+    assert preview.get_by_role("heading", name="Heart failure clinic access").is_visible()
+    assert page.get_by_role("heading", name="All of it is new").is_visible()
+    assert (
+        "no problems in this version"
+        in page.get_by_role("region", name="Automatic checks").inner_text()
+    )
+    decision = page.get_by_role("complementary", name="Your decision")
     for _name, label in CHECKLIST:
-        dialog.get_by_label(label).check()
-    dialog.get_by_role("button", name=re.compile("Approve")).click()
+        decision.get_by_label(label).check()
+    decision.get_by_role("button", name="Approve", exact=True).click()
     page.wait_for_url("**/admin/")
     assert "Heart failure clinic access" not in queue.inner_text()
 
