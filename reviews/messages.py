@@ -17,6 +17,8 @@ from django.utils.html import format_html, format_html_join
 from wagtail.admin.messages import render
 from wagtail.models import TaskState, WorkflowState
 
+from reviews.audit import AUTOMATIC
+
 SUBMIT_ACTIONS = ("action-submit", "action-restart-workflow")
 # What Wagtail's submit and restart messages say (wagtail.admin.views.pages.edit and
 # .create, wagtail.admin.views.generic.mixins.CreateEditViewOptionalFeaturesMixin).
@@ -76,3 +78,37 @@ def tell_what_happened(request, obj):
         str(task.name).lower() if task is not None else "automatic check",
     )
     messages.error(request, render(text, None, detail=_findings(rejected.comment)))
+
+
+def _has_error(request):
+    """Whether an error is already waiting to be shown (the storage stays unread)."""
+    storage = messages.get_messages(request)
+    found = any(message.level == messages.ERROR for message in storage)
+    storage.used = False
+    return found
+
+
+def changes_requested(request, obj):
+    """``before_edit_page`` / ``before_edit_snippet``: opening the editor of something
+    sent back for changes shows who asked for what, as an error at the top — not only
+    a status in the side panel."""
+    if request.method != "GET":
+        return
+    state = getattr(obj, "current_workflow_state", None)
+    if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
+        return
+    rejected = (
+        state.task_states.filter(status=TaskState.STATUS_REJECTED)
+        .select_related("finished_by", "task")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if rejected is None or _has_error(request):
+        return  # nothing to say, or the submit's own error says it already
+    who = rejected.finished_by or AUTOMATIC
+    text = format_html(
+        "Changes requested by {} at the “{}” step. Make them, save, and submit again.",
+        who,
+        rejected.task.name if rejected.task_id else "review",
+    )
+    messages.error(request, render(text, None, detail=_findings(rejected.get_comment())))

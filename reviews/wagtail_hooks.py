@@ -34,6 +34,11 @@ def snippet_created(request, instance):
     messages.tell_what_happened(request, instance)
 
 
+# Opening the editor of something sent back: who asked for what changes.
+
+hooks.register("before_edit_page", messages.changes_requested)
+hooks.register("before_edit_snippet", messages.changes_requested)
+
 # Action menus, and nobody publishes directly.
 
 hooks.register("construct_page_action_menu", menus.page_action_menu)

@@ -160,3 +160,30 @@ def test_a_glossary_import_whose_terms_the_gate_sends_back_is_a_warning(client, 
     messages = shown(response)
     assert [level for level, _text in messages] == [constants.WARNING], messages
     assert "sent 1 back at once: “Referral desk”" in messages[0][1]
+
+
+def test_opening_the_editor_after_a_reviewer_sent_it_back_shows_their_comment(
+    client, marketer, reviewer
+):
+    from tests.reviews.factories import request_changes, submit
+
+    message = draft_message(author=marketer)
+    submit(message, user=marketer)
+    request_changes(message, user=reviewer, comment="Cite the registry.\nShorten the title.")
+    client.force_login(marketer)
+    url = reverse("wagtailsnippets_cms_approvedmessage:edit", args=[message.pk])
+    messages = shown(client.get(url))
+    errors = [text for level, text in messages if level == constants.ERROR]
+    assert len(errors) == 1, messages
+    assert f"Changes requested by {reviewer}" in errors[0]
+    assert "<li>Cite the registry.</li><li>Shorten the title.</li>" in errors[0]
+
+
+def test_the_gate_sending_it_back_is_said_once_after_the_submit(client, marketer, rehab_term):
+    message = draft_message(author=marketer)
+    client.force_login(marketer)
+    submit_snippet(client, message, "Book cardiac rehab within ten days.")
+    url = reverse("wagtailsnippets_cms_approvedmessage:edit", args=[message.pk])
+    errors = [text for level, text in shown(client.get(url)) if level == constants.ERROR]
+    assert len(errors) == 1 and "Changes requested by Concord (automatic)" in errors[0]
+    assert "cardiac rehabilitation" in errors[0]
