@@ -87,6 +87,21 @@ class Run:
         return self.text.split(PARAGRAPH)
 
 
+CONTEXT = 12  # unchanged words shown on each side of a change
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A run as shown: unchanged runs far from any change keep ``CONTEXT`` words at
+    each end and fold the ``hidden`` middle away."""
+
+    kind: str
+    head: str
+    hidden: str = ""
+    hidden_words: int = 0
+    tail: str = ""
+
+
 @dataclass(frozen=True)
 class Redline:
     runs: tuple
@@ -96,6 +111,29 @@ class Redline:
     @property
     def changed(self):
         return bool(self.inserted or self.deleted)
+
+    def shown(self):
+        """The runs for a reader: changes in full, long unchanged stretches folded."""
+        last = len(self.runs) - 1
+        for number, run in enumerate(self.runs):
+            tokens = _tokens(run.text)
+            words = [token for token in tokens if token != PARAGRAPH]
+            keep_head = CONTEXT if number else 0
+            keep_tail = CONTEXT if number < last else 0
+            if run.kind != "equal" or len(words) <= keep_head + keep_tail + CONTEXT:
+                yield Shown(run.kind, run.text)
+                continue
+            head, middle, tail = _split(tokens, keep_head, keep_tail)
+            hidden = sum(1 for token in middle if token != PARAGRAPH)
+            yield Shown("equal", _join(head), _join(middle), hidden, _join(tail))
+
+
+def _split(tokens, head_words, tail_words):
+    """``tokens`` cut after ``head_words`` words and before the last ``tail_words``."""
+    positions = [index for index, token in enumerate(tokens) if token != PARAGRAPH]
+    start = positions[head_words] if head_words else 0
+    end = positions[-tail_words] if tail_words else len(tokens)
+    return tokens[:start], tokens[start:end], tokens[end:]
 
 
 def _tokens(text):

@@ -42,3 +42,18 @@ def test_unchanged_text_has_no_changes_and_paragraph_breaks_are_not_words():
     added = redline("One", "One\nTwo three")
     assert (added.inserted, added.deleted) == (2, 0)
     assert added.runs[-1].kind == "insert"
+
+
+def test_long_unchanged_stretches_are_folded_around_the_change():
+    before = " ".join(f"w{n}" for n in range(100)) + " ten days."
+    after = " ".join(f"w{n}" for n in range(100)) + " seven days."
+    shown = list(redline(before, after).shown())
+    first = shown[0]
+    assert first.kind == "equal" and first.head == ""  # nothing to show before the start
+    assert first.hidden_words == 88 and first.hidden.startswith("w0 ")
+    assert first.tail == " ".join(f"w{n}" for n in range(88, 100))
+    assert [(run.kind, run.head) for run in shown[1:]] == [
+        ("delete", "ten"),
+        ("insert", "seven"),
+        ("equal", "days."),
+    ]
