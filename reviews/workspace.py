@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import TaskState
@@ -70,12 +71,8 @@ def _object(app_label, model_name, pk):
         model = apps.get_model(app_label, model_name)
     except LookupError:
         raise Http404 from None
-    if model not in reviewable_models():
-        raise Http404
-    try:
-        pk = model._meta.pk.to_python(pk)
-    except ValidationError:
-        raise Http404 from None
+    if model not in reviewable_models() or not -(2**63) <= pk < 2**63:
+        raise Http404  # not reviewed content, or no database's id
     obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
         raise Http404
@@ -124,6 +121,7 @@ def _denied(request, error):
     return TemplateResponse(request, "reviews/workspace_denied.html", context, status=403)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def workspace(request, app_label, model_name, pk):
     obj = _object(app_label, model_name, pk)
     try:
@@ -195,6 +193,7 @@ def _render(request, review, refusal, forms, status):
     return TemplateResponse(request, "reviews/workspace.html", context, status=status)
 
 
+@require_http_methods(["GET", "HEAD"])
 def preview(request, app_label, model_name, pk):
     """The revision under review, rendered (``?mode=`` one of its preview modes)."""
     obj = _object(app_label, model_name, pk)
@@ -213,12 +212,12 @@ def preview(request, app_label, model_name, pk):
 def urls():
     return [
         path(
-            "reviews/<str:app_label>/<str:model_name>/<str:pk>/",
+            "reviews/<str:app_label>/<str:model_name>/<int:pk>/",
             workspace,
             name="reviews_workspace",
         ),
         path(
-            "reviews/<str:app_label>/<str:model_name>/<str:pk>/preview/",
+            "reviews/<str:app_label>/<str:model_name>/<int:pk>/preview/",
             preview,
             name="reviews_workspace_preview",
         ),

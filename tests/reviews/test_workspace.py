@@ -134,6 +134,13 @@ def test_nothing_waiting_is_403_and_unknown_objects_404(client, reviewer, market
         "/admin/reviews/cms/servicelien/1/",
         "/admin/reviews/cms/serviceline/1/",  # not reviewed content
         "/admin/reviews/cms/approvedmessage/%27%3B--/",
+        # Out of any database's integer range, other spellings of a number.
+        "/admin/reviews/cms/servicelinepage/99999999999999999999999/",
+        "/admin/reviews/cms/servicelinepage/9223372036854775808/",
+        "/admin/reviews/cms/servicelinepage/99999999999999999999999/preview/?mode=pdf",
+        "/admin/reviews/assets/enablementassetpage/99999999999999999999999/",
+        "/admin/reviews/cms/approvedmessage/%2B1/",
+        "/admin/reviews/cms/approvedmessage/%EF%BC%91/",  # a full-width 1
     ]
     for url in bad:
         assert client.get(url).status_code == 404, url
@@ -198,3 +205,11 @@ def test_the_gate_is_credited_to_concord_not_to_the_author_who_submitted(markete
     assert gate.user_display == "Concord (automatic)"
     submitted = ReviewEvent.objects.get(object_id=str(message.pk), action=ReviewEvent.Action.SUBMIT)
     assert submitted.user == marketer
+
+
+def test_only_get_and_post_are_answered(client, reviewer, waiting):
+    client.force_login(reviewer)
+    for method in ("put", "patch", "delete", "options"):
+        assert getattr(client, method)(workspace_url(waiting)).status_code == 405, method
+        assert getattr(client, method)(preview_url(waiting)).status_code == 405, method
+    assert client.post(preview_url(waiting)).status_code == 405
