@@ -70,6 +70,7 @@ class AuditTrailView(FormulaSafeExportMixin, ReportView):
         Column("approval_label", label="Approval code"),
         Column("revision_number", label="Revision"),
         Column("user_display", label="Who"),
+        Column("signature_meaning", label="Signed as"),
         Column("comment", label="Comment"),
         Column("service_line_codes", label="Service lines"),
     ]
@@ -84,6 +85,8 @@ class AuditTrailView(FormulaSafeExportMixin, ReportView):
         "workflow_name",
         "task_name",
         "user_display",
+        "signature_meaning",
+        "checklist_summary",
         "comment",
         "service_line_codes",
     ]
@@ -98,6 +101,8 @@ class AuditTrailView(FormulaSafeExportMixin, ReportView):
         "workflow_name": "Workflow",
         "task_name": "Step",
         "user_display": "Who",
+        "signature_meaning": "Signature meaning",
+        "checklist_summary": "Checklist",
         "comment": "Comment",
         "service_line_codes": "Service lines",
     }

@@ -36,6 +36,7 @@ AUDITED_ACTIONS = {
     "wagtail.unpublish": Action.WITHDRAW,
     "reviews.withdraw": Action.WITHDRAW,
     "reviews.expire": Action.EXPIRE,
+    "reviews.signature_refused": Action.REFUSED,
 }
 
 AUTOMATIC = "Concord (automatic)"
@@ -127,6 +128,17 @@ def _by_automatic_step(log_entry):
     return task is not None and getattr(task.specific_class, "automatic", False)
 
 
+def _signed(log_entry, user):
+    """``(checklist, meaning)`` of the vote an approval log entry records, if any."""
+    from reviews.models import ApprovalVote
+
+    task_state_id = ((log_entry.data or {}).get("workflow") or {}).get("task_state_id")
+    if not task_state_id or user is None:
+        return {}, ""
+    vote = ApprovalVote.objects.filter(task_state_id=task_state_id, user=user).first()
+    return (vote.checklist, vote.signature_meaning) if vote else ({}, "")
+
+
 def _comment(action, data):
     if action == Action.RECORD:
         approvers = ", ".join(data.get("approvers") or []) or "—"
@@ -158,6 +170,9 @@ def event_from_log_entry(log_entry):
     live = _live(log_entry)
     service_lines = obj.get_service_lines() if hasattr(obj, "get_service_lines") else []
     user = None if _by_automatic_step(log_entry) else log_entry.user
+    checklist, meaning = {}, ""
+    if action in (Action.APPROVE, Action.VOTE):
+        checklist, meaning = _signed(log_entry, user)
     if isinstance(obj, Page) or issubclass(log_entry.content_type.model_class() or object, Page):
         base_content_type = ContentType.objects.get_for_model(Page)
     else:
@@ -183,6 +198,8 @@ def event_from_log_entry(log_entry):
                 data.get("label") or data.get("approval") or getattr(live, "approval_label", "")
             )[:60],
             "comment": _comment(action, data),
+            "checklist": checklist,
+            "signature_meaning": meaning,
             "service_line_codes": ", ".join(sorted(line.code for line in service_lines)),
         },
     )

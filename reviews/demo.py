@@ -26,6 +26,7 @@ from wagtail.models import Page, WorkflowState
 from cms import indexing
 from cms.demodata import read
 from cms.reviewable import specific
+from reviews import signatures
 from reviews.forms import CHECKLIST
 from reviews.models import ApprovalRecord, ComplianceApprovalTask
 from reviews.selectors import due_for_review
@@ -42,8 +43,10 @@ def seed(context):
         return
     assign_default_workflows()
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # The reviewer signs each approval; their password is checked once.
+        signature = signatures.verify(reviewer, context.password)
         approved, problems = approve_all(
-            context.extra.get("to_approve", []), marketer, reviewer, data["comment"]
+            context.extra.get("to_approve", []), marketer, reviewer, data["comment"], signature
         )
         waiting = submit_all(context.extra.get("to_submit", []), marketer)
         # Withdrawing content looks up what uses it in Wagtail's reference index.
@@ -65,13 +68,13 @@ def _has_record(obj):
     return ApprovalRecord.objects.for_object(obj).exists()
 
 
-def approve_all(objects, marketer, reviewer, comment):
+def approve_all(objects, marketer, reviewer, comment, signature):
     approved, problems = 0, []
     for obj in objects:
         obj = _fresh(obj)
         if _has_record(obj):
             continue
-        problem = take_through_review(obj, marketer, reviewer, comment)
+        problem = take_through_review(obj, marketer, reviewer, comment, signature)
         if problem:
             problems.append(f"{obj} — {problem}")
         else:
@@ -79,7 +82,7 @@ def approve_all(objects, marketer, reviewer, comment):
     return approved, problems
 
 
-def take_through_review(obj, marketer, reviewer, comment):
+def take_through_review(obj, marketer, reviewer, comment, signature):
     """Submit ``obj`` as the marketer and approve every step as the reviewer.
 
     The reviewer acts through the task's own ``on_action``, which checks separation of
@@ -96,7 +99,9 @@ def take_through_review(obj, marketer, reviewer, comment):
         if not isinstance(task, ComplianceApprovalTask):
             return f"waiting at “{task}”, which the demo can't approve"
         try:
-            task.on_action(task_state, reviewer, "approve", **CHECKED, comment=comment)
+            task.on_action(
+                task_state, reviewer, "approve", **CHECKED, comment=comment, signature=signature
+            )
         except PermissionDenied as refusal:
             return f"{reviewer} can't approve at “{task}”: {refusal}"
         state.refresh_from_db()

@@ -14,7 +14,8 @@ CHECKLIST = [
 
 
 class ApprovalChecklistForm(TaskStateCommentForm):
-    """Approve: all four checklist items ticked, comment optional."""
+    """Approve: all four checklist items ticked, comment optional, signed with the
+    reviewer's password (checked by ``reviews.signatures``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -27,6 +28,13 @@ class ApprovalChecklistForm(TaskStateCommentForm):
             )
         comment.label = "Comment (optional)"
         self.fields["comment"] = comment
+        self.fields["password"] = forms.CharField(
+            label="Your password, to sign",
+            help_text="Approving is signing: your password confirms it is you.",
+            widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            strip=False,
+            error_messages={"required": "Enter your password to sign the approval."},
+        )
 
     def checklist(self):
         return {name: bool(self.cleaned_data.get(name)) for name, _label in CHECKLIST}

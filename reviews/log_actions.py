@@ -36,6 +36,13 @@ class WithdrawFormatter(LogFormatter):
         return f"Withdrawn: {log_entry.data.get('reason', '')}"
 
 
+class SignatureRefusedFormatter(LogFormatter):
+    label = "Review: signature refused"
+
+    def format_message(self, log_entry):
+        return f"Approval not signed: {log_entry.data.get('reason', '')}"
+
+
 class ExpireFormatter(LogFormatter):
     label = "Review: expired"
 
@@ -49,6 +56,7 @@ FORMATTERS = {
     "reviews.reroute": RerouteFormatter,
     "reviews.withdraw": WithdrawFormatter,
     "reviews.expire": ExpireFormatter,
+    "reviews.signature_refused": SignatureRefusedFormatter,
 }
 
 

@@ -292,8 +292,27 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
     # Acting -------------------------------------------------------------------
 
     @batched_indexing
-    @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
+        # An approval is signed: the signature is checked (and a wrong one logged)
+        # before anything else, outside the transaction that would undo the log.
+        given = kwargs.pop("signature", None)
+        request = kwargs.pop("request", None)
+        if action_name == "approve":
+            self._check_signature(task_state, user, given, kwargs.get("password"), request)
+        return self._act(task_state, user, action_name, **kwargs)
+
+    def _check_signature(self, task_state, user, given, password, request):
+        from reviews import signatures
+
+        if signatures.signature_of(user, given, password, request=request) is not None:
+            return
+        obj = task_state.revision.content_object
+        given = password or given
+        reason = signatures.REFUSED_WRONG if given else signatures.REFUSED_MISSING
+        signatures.refuse(obj=obj, user=user, task_state=task_state, reason=reason)
+
+    @transaction.atomic
+    def _act(self, task_state, user, action_name, **kwargs):
         # Lock the task state so two approvers clicking at once are counted one by one.
         task_state = ComplianceTaskState.objects.select_for_update().get(pk=task_state.pk)
         if task_state.task_id != self.pk or task_state.status != TaskState.STATUS_IN_PROGRESS:
@@ -307,6 +326,8 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
         if action_name not in ("approve", "reject"):
             raise PermissionDenied(f"Unknown review action “{action_name}”.")
         form = form_class(data=kwargs)
+        if action_name == "approve":
+            form.fields.pop("password")  # checked above, and not kept
         if not form.is_valid():
             errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
             raise PermissionDenied(f"The review form is incomplete: {errors}")
@@ -315,9 +336,16 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
             task_state.reject(user=user, comment=comment)
             return None
         from reviews.services import approval_vote, follow_unchanged_revisions
+        from reviews.signatures import meaning_for
 
         task_state = follow_unchanged_revisions(task_state=task_state)
-        approval_vote(task_state=task_state, user=user, checklist=form.checklist(), comment=comment)
+        approval_vote(
+            task_state=task_state,
+            user=user,
+            checklist=form.checklist(),
+            comment=comment,
+            meaning=meaning_for(obj),
+        )
         return None
 
 
@@ -331,6 +359,9 @@ class ApprovalVote(models.Model):
     checklist = models.JSONField(default=dict)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The e-signature (``reviews.signatures``): what it means, and what was signed.
+    signature_meaning = models.CharField(max_length=120, blank=True)
+    signed_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -503,6 +534,7 @@ class ReviewEvent(models.Model):
         RECORD = "record", "Approval recorded"
         WITHDRAW = "withdraw", "Withdrawn"
         EXPIRE = "expire", "Expired"
+        REFUSED = "refused", "Signature refused"
 
     action = models.CharField(max_length=10, choices=Action.choices, db_index=True)
     log_action = models.CharField(max_length=255)
@@ -523,6 +555,9 @@ class ReviewEvent(models.Model):
     task_name = models.CharField(max_length=255, blank=True)
     approval_label = models.CharField(max_length=60, blank=True)
     comment = models.TextField(blank=True)
+    # Approvals: the checklist as ticked and what the signature means.
+    checklist = models.JSONField(default=dict, blank=True)
+    signature_meaning = models.CharField(max_length=120, blank=True)
     service_lines = models.ManyToManyField("cms.ServiceLine", blank=True, related_name="+")
     service_line_codes = models.CharField(max_length=255, blank=True)
     source_log_model = models.CharField(max_length=40)
@@ -539,6 +574,19 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.timestamp:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_label}"
+
+    @property
+    def checklist_summary(self):
+        """``"Claims sourced: yes; …"`` for an approval, in the checklist's order."""
+        from reviews.forms import CHECKLIST
+
+        if not self.checklist:
+            return ""
+        return "; ".join(
+            f"{name.replace('_', ' ').capitalize()}: {'yes' if self.checklist.get(name) else 'no'}"
+            for name, _label in CHECKLIST
+            if name in self.checklist
+        )
 
     @property
     def object_type(self):

@@ -95,15 +95,24 @@ def follow_unchanged_revisions(*, task_state):
     return task_state
 
 
-def approval_vote(*, task_state, user, checklist, comment=""):
-    """Record ``user``'s approval; approve the task once enough distinct people have.
+def approval_vote(*, task_state, user, checklist, comment="", meaning=""):
+    """Record ``user``'s signed approval; approve the task once enough distinct people
+    have. ``meaning`` is what the signature states (``reviews.signatures``); the vote
+    keeps it with the fingerprint of the revision signed.
 
     The caller (``ComplianceApprovalTask.on_action``) has already checked the rules and
     locked ``task_state``. Votes that don't complete the task are logged here
     (``reviews.vote``); the completing one is Wagtail's ``wagtail.workflow.approve``.
     """
+    from reviews.fingerprint import fingerprint
+
     vote = ApprovalVote.objects.create(
-        task_state=task_state, user=user, checklist=checklist, comment=comment
+        task_state=task_state,
+        user=user,
+        checklist=checklist,
+        comment=comment,
+        signature_meaning=meaning,
+        signed_fingerprint=fingerprint(task_state.revision),
     )
     count = task_state.votes.count()
     required = max(task_state.required_approvals, 1)
@@ -120,10 +129,12 @@ def approval_vote(*, task_state, user, checklist, comment=""):
                 "votes": count,
                 "required": required,
                 "checklist": checklist,
+                "meaning": meaning,
                 "workflow": {
                     "id": task_state.workflow_state.workflow_id,
                     "title": task_state.workflow_state.workflow.name,
                     "task": {"id": task_state.task_id, "title": task_state.task.name},
+                    "task_state_id": task_state.pk,
                 },
             },
         )

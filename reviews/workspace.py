@@ -30,6 +30,7 @@ from wagtail.models import TaskState
 
 from cms.reviewable import reviewable_models, specific
 from reviews import redline as redlines
+from reviews import signatures
 from reviews.forms import ApprovalChecklistForm, RequestChangesForm
 from reviews.models import ApprovalRecord, ComplianceApprovalTask
 
@@ -144,14 +145,19 @@ def _workspace(request, obj):
         form = ACTIONS[action](data=request.POST, auto_id=f"rw-{action}-%s")
         forms[action] = form
         if form.is_valid():
-            return _act(request, review, action, form)
+            try:
+                return _act(request, review, action, form)
+            except PermissionDenied as error:
+                if str(error) not in (signatures.REFUSED_WRONG, signatures.REFUSED_MISSING):
+                    raise
+                form.add_error("password", str(error))  # refused, and logged
         status = 400
     return _render(request, review, refusal, forms, status)
 
 
 def _act(request, review, action, form):
     data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
-    review.task.on_action(review.task_state, request.user, action, **data)
+    review.task.on_action(review.task_state, request.user, action, request=request, **data)
     obj = specific(type(review.obj)._default_manager.get(pk=review.obj.pk))
     if action == "reject":
         messages.success(request, f"Sent back to the author with your comments: {obj}.")
@@ -189,6 +195,7 @@ def _render(request, review, refusal, forms, status):
         ),
         "edit_url": AdminURLFinder(request.user).get_edit_url(review.obj),
         "kind": review.obj._meta.verbose_name,
+        "meaning": signatures.meaning_for(review.obj),
     }
     return TemplateResponse(request, "reviews/workspace.html", context, status=status)
 

@@ -52,7 +52,9 @@ def test_reviewer_approves_from_the_queue_and_the_approval_code_appears(
     decision = page.get_by_role("complementary", name="Your decision")
     for _name, label in CHECKLIST:
         decision.get_by_label(label).check()
-    decision.get_by_role("button", name="Approve", exact=True).click()
+    assert "Approved for distribution to external audiences" in decision.inner_text()
+    decision.get_by_label("Your password, to sign").fill(PASSWORD)
+    decision.get_by_role("button", name="Sign and approve").click()
     page.wait_for_url("**/admin/")
     assert "Heart failure clinic access" not in queue.inner_text()
 

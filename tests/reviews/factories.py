@@ -5,14 +5,16 @@ from django.contrib.auth.models import Group
 from cms import indexing, roles
 from cms.models import ApprovedMessage, HomePage
 from reviews.forms import CHECKLIST
-from tests.cms.factories import ServiceLineFactory, UserFactory
+from tests.cms.factories import PASSWORD, ServiceLineFactory, UserFactory
 
 TICKED = {name: True for name, _label in CHECKLIST}
+# Every test user's password (``UserFactory``): approvals are signed with it.
+SIGNED = {**TICKED, "password": PASSWORD}
 
 
 def approval_form(comment=""):
-    """POST data of the approval modal with every checklist item ticked."""
-    return {**dict.fromkeys(TICKED, "on"), "comment": comment}
+    """POST data of the approval modal with every checklist item ticked, signed."""
+    return {**dict.fromkeys(TICKED, "on"), "comment": comment, "password": PASSWORD}
 
 
 def cardiology():
@@ -60,7 +62,7 @@ def current_task(obj):
 def approve(obj, *, user, comment="", **checklist):
     task, task_state = current_task(obj)
     return task.on_action(
-        task_state, user, "approve", **{**TICKED, **checklist, "comment": comment}
+        task_state, user, "approve", **{**SIGNED, **checklist, "comment": comment}
     )
 
 

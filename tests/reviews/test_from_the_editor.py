@@ -10,7 +10,7 @@ from wagtail.models import WorkflowState
 import pytest
 
 from reviews.models import ApprovalRecord
-from tests.reviews.factories import TICKED, current_task, draft_message, public_page, submit
+from tests.reviews.factories import SIGNED, current_task, draft_message, public_page, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def approve_in_editor():
     return {
         "action-workflow-action": "true",
         "workflow-action-name": "approve",
-        "workflow-action-extra-data": json.dumps({**TICKED, "comment": "Fine."}),
+        "workflow-action-extra-data": json.dumps({**SIGNED, "comment": "Fine."}),
     }
 
 

@@ -24,7 +24,7 @@ from cms.models import ApprovedMessage, ServiceLinePage
 from reviews.models import ApprovalRecord
 from reviews.services import expire_content
 from tests.reviews.factories import (
-    TICKED,
+    SIGNED,
     approve,
     current_task,
     draft_message,
@@ -44,7 +44,7 @@ def approve_in_editor():
     return {
         "action-workflow-action": "true",
         "workflow-action-name": "approve",
-        "workflow-action-extra-data": json.dumps({**TICKED, "comment": "Fine."}),
+        "workflow-action-extra-data": json.dumps({**SIGNED, "comment": "Fine."}),
     }
 
 

@@ -21,6 +21,7 @@ from reviews.defaults import DEFAULT_WORKFLOW, INTERNAL_WORKFLOW
 from reviews.models import ComplianceApprovalTask, ReviewRoute
 from reviews.services import assign_default_workflows
 from tests.assets.factories import EnablementAssetFactory, TalkTrackFactory
+from tests.cms.factories import PASSWORD
 from tests.reviews.factories import approve, cardiology, current_task, submit
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,8 @@ def test_a_route_for_a_content_type_beats_the_default_and_can_name_a_sales_ops_g
 ):
     sales_ops = Group.objects.create(name="Sales ops")
     lead = sales_ops.user_set.create(username="salesops")
+    lead.set_password(PASSWORD)  # approvals are signed with it
+    lead.save()
     task = ComplianceApprovalTask.objects.create(name="Sales ops approval")
     task.groups.set([sales_ops])
     gate = Workflow.objects.get(name=DEFAULT_WORKFLOW).tasks.first()

@@ -17,7 +17,7 @@ import pytest
 from cms.models import ApprovedMessage
 from tests.cms.factories import UserFactory
 from tests.reviews.factories import (
-    TICKED,
+    SIGNED,
     approval_form,
     approve,
     current_task,
@@ -107,12 +107,12 @@ def test_dual_role_author_cannot_approve_from_anywhere(client, dual_role_user, r
             "service_lines": [message.service_lines.first().pk],
             "action-workflow-action": "true",
             "workflow-action-name": "approve",
-            "workflow-action-extra-data": json.dumps({**TICKED, "comment": ""}),
+            "workflow-action-extra-data": json.dumps({**SIGNED, "comment": ""}),
         },
     )
     assert_still_in_review(message)
     with pytest.raises(PermissionDenied):
-        task.on_action(task_state, dual_role_user, "approve", **TICKED)
+        task.on_action(task_state, dual_role_user, "approve", **SIGNED)
 
     # Someone else in the compliance group can. (The refused POST saved a revision
     # that changed nothing: it makes nobody an editor and doesn't restart review.)
