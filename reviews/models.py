@@ -592,3 +592,24 @@ class ReviewEvent(models.Model):
     def object_type(self):
         model = self.content_type.model_class()
         return model._meta.verbose_name.capitalize() if model else self.content_type.model
+
+
+class ReviewReminder(models.Model):
+    """A reminder e-mailed to one reviewer about one overdue review step on one day
+    (``manage.py remind_reviewers`` sends at most one per day)."""
+
+    task_state = models.ForeignKey(
+        ComplianceTaskState, on_delete=models.CASCADE, related_name="reminders"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_state", "user", "sent_on"], name="reviews_one_reminder_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.user} about task state {self.task_state_id} on {self.sent_on}"

@@ -123,5 +123,13 @@ def connect():
         post_save.connect(
             log_entry_saved, sender=model, dispatch_uid=f"reviews-audit-{model.__name__}"
         )
+    from wagtail.signals import task_submitted
+
+    from reviews.models import ComplianceTaskState
+    from reviews.notifications import review_waiting
+
+    task_submitted.connect(
+        review_waiting, sender=ComplianceTaskState, dispatch_uid="reviews-notify-reviewers"
+    )
     unpublished.connect(content_unpublished, dispatch_uid="reviews-unpublished")
     page_unpublished.connect(content_unpublished, dispatch_uid="reviews-page-unpublished")
