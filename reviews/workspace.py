@@ -31,6 +31,7 @@ from wagtail.models import TaskState
 from cms.reviewable import reviewable_models, specific
 from reviews import redline as redlines
 from reviews import signatures
+from reviews.drift import drift_findings
 from reviews.forms import ApprovalChecklistForm, RequestChangesForm
 from reviews.models import ApprovalRecord, ComplianceApprovalTask
 
@@ -177,6 +178,8 @@ def _render(request, review, refusal, forms, status):
     before = _rendered_text(approved, request) if approved is not None else None
     redline = redlines.redline(before or "", after) if after is not None else None
     passed, checks = gate_decision(review.under_review)
+    lines = getattr(review.under_review, "get_service_lines", lambda: [])()
+    drift = drift_findings(after or "", service_lines=lines, exclude=review.obj)
     item = QueueItem(review.task_state, timezone.now())
     context = {
         "review": review,
@@ -189,6 +192,7 @@ def _render(request, review, refusal, forms, status):
         "last_record": record,
         "checks_passed": passed,
         "checks": [line for line in checks.splitlines() if line.strip()],
+        "drift": drift,
         "preview_url": reverse(
             "reviews_workspace_preview",
             args=[review.obj._meta.app_label, review.obj._meta.model_name, review.obj.pk],
