@@ -5,8 +5,9 @@ Concord's review steps reached nobody but the superuser. :func:`review_waiting` 
 ``task_submitted`` for ``ComplianceTaskState``) writes to each active member of the
 step's groups who may act on it (not the author or submitter: separation of duties)
 and has an e-mail address, with a link to the workspace (``WAGTAILADMIN_BASE_URL``).
-The message is built when the step starts and sent when the transaction commits, and
-only if the step is still waiting then (the gate may have sent it straight back).
+The messages are written when the transaction that started the step commits, and
+only if the step is still waiting then (the gate may have sent it straight back);
+they go out with the e-mail settings in force when it started.
 
 ``manage.py remind_reviewers`` (daily, from cron) calls :func:`remind_overdue`: one
 reminder per reviewer, item and day (``ReviewReminder``), so running it twice a day
@@ -80,30 +81,30 @@ def _message(task_state, person, *, subject, opening):
 
 def review_waiting(sender, instance, user=None, **kwargs):
     """``task_submitted``: tell the step's reviewers it is waiting for them."""
-    task_state = instance
-    messages = [
-        _message(
-            task_state,
-            person,
-            subject="Waiting for your review: {title}",
-            opening="Something is waiting for your review in Concord.",
-        )
-        for person in reviewers_for(task_state)
-    ]
-    if not messages:
-        return
+    task_state_pk = instance.pk
     connection = get_connection()  # the e-mail settings in force now
 
     def send():
-        still_waiting = TaskState.objects.filter(
-            pk=task_state.pk, status=TaskState.STATUS_IN_PROGRESS
-        ).exists()
-        if not still_waiting:
+        task_state = (
+            instance.__class__.objects.filter(pk=task_state_pk, status=TaskState.STATUS_IN_PROGRESS)
+            .select_related("revision", "workflow_state__requested_by", "task")
+            .first()
+        )
+        if task_state is None:
             return  # sent straight back (the gate), cancelled, or already decided
+        messages = [
+            _message(
+                task_state,
+                person,
+                subject="Waiting for your review: {title}",
+                opening="Something is waiting for your review in Concord.",
+            )
+            for person in reviewers_for(task_state)
+        ]
         try:
             connection.send_messages(messages)
         except OSError:  # the mail server is down: the queue still shows it
-            logger.exception("Couldn't e-mail reviewers about task state %s", task_state.pk)
+            logger.exception("Couldn't e-mail reviewers about task state %s", task_state_pk)
 
     transaction.on_commit(send)
 
