@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# `make run` serves without Django's autoreloader (it starts the project twice, about
+# 2 s); `make run RELOAD=` reloads on code changes.
+RELOAD ?= --noreload
 # Processes for the main suite (pytest-xdist); TEST_WORKERS=0 runs it in this one.
 TEST_WORKERS ?= auto
 
@@ -52,7 +55,7 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py seed_demo --migrate; seeded=$$?; \
 	wait $$collecting && test $$seeded -eq 0
 	@echo "Concord is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(RELOAD) $(HOST):$(PORT)
 
 ## The whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
 test: install node_modules/.package-lock.json
