@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "cms.middleware.ServerTimingMiddleware",
     "assets.pdf.fast.CachedPdfMiddleware",  # cached item PDFs: docs/pdfs.md
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Reps who open /admin/ land in their library (assets/middleware.py).
+    "assets.middleware.LibraryUsersToTheLibrary",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the 429 page.
@@ -220,6 +222,9 @@ LOGGING = {
 WAGTAIL_SITE_NAME = "Concord"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# No Gravatar: it sends staff e-mail hashes to a third party, and its images are
+# broken without outbound network. Wagtail shows its default avatar (or an uploaded one).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True

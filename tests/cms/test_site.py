@@ -48,3 +48,28 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": True}
+
+
+def test_admin_avatars_never_come_from_gravatar(client, marketer):
+    client.force_login(marketer)
+    html = client.get("/admin/").content.decode()
+    assert "gravatar.com" not in html
+    assert "default-user-avatar" in html  # Wagtail's own avatar, served by Concord
+
+
+def test_a_rep_who_opens_the_admin_lands_in_the_library_told_why(client, rep, home_page):
+    from assets.services import ensure_library
+
+    ensure_library(home=home_page)
+    client.force_login(rep)
+    for path in ("/admin/", "/admin/pages/", "/admin/login/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == "/library/", path
+    page = client.get("/admin/", follow=True)
+    assert "The admin is for marketing and compliance staff" in page.content.decode()
+
+
+def test_staff_and_visitors_reach_the_admin_as_before(client, marketer):
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+    client.force_login(marketer)
+    assert client.get("/admin/").status_code == 200

@@ -51,14 +51,16 @@ LIBRARY = (SITE_LOGIN, OK, OK, OK, OK)
 # Answers of admin screens, per role (anonymous, rep, marketer, compliance, admin).
 # Wagtail sends anyone without admin access to its login, and a signed-in editor
 # without the permission back to the dashboard.
-ADMINS = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_HOME, ADMIN_HOME, OK)
-EDITORS = (ADMIN_LOGIN, ADMIN_LOGIN, OK, ADMIN_HOME, OK)
-STAFF = (ADMIN_LOGIN, ADMIN_LOGIN, OK, OK, OK)
-AUDITORS = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_HOME, OK, OK)
-REVIEWERS = (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_HOME, OK, ADMIN_HOME)
+# A rep (no admin access) who opens any admin page is sent to the library.
+TO_LIBRARY = "302 /library/"
+ADMINS = (ADMIN_LOGIN, TO_LIBRARY, ADMIN_HOME, ADMIN_HOME, OK)
+EDITORS = (ADMIN_LOGIN, TO_LIBRARY, OK, ADMIN_HOME, OK)
+STAFF = (ADMIN_LOGIN, TO_LIBRARY, OK, OK, OK)
+AUDITORS = (ADMIN_LOGIN, TO_LIBRARY, ADMIN_HOME, OK, OK)
+REVIEWERS = (ADMIN_LOGIN, TO_LIBRARY, ADMIN_HOME, OK, ADMIN_HOME)
 # The reviewer's workspace: the review step's group, and administrators (who may look
 # but not decide); the marketer who submitted it is told why not.
-WORKSPACE = (ADMIN_LOGIN, ADMIN_LOGIN, "403", OK, OK)
+WORKSPACE = (ADMIN_LOGIN, TO_LIBRARY, "403", OK, OK)
 
 # Snippets: (answers for the listing, answers for add and edit). The taxonomy is the
 # administrators'; compliance reads objections and terms but edits nothing.
@@ -128,9 +130,15 @@ ROWS = [
     row("library_api", url("library_api"), "401", OK, OK, OK, OK),
     row("library_api", url("library_api"), "405", method="post"),
     # The admin.
-    row("wagtailadmin_home", url("wagtailadmin_home"), ADMIN_LOGIN, ADMIN_LOGIN, OK, OK, OK),
+    row("wagtailadmin_home", url("wagtailadmin_home"), ADMIN_LOGIN, TO_LIBRARY, OK, OK, OK),
     row(
-        "wagtailadmin_login", url("wagtailadmin_login"), OK, OK, ADMIN_HOME, ADMIN_HOME, ADMIN_HOME
+        "wagtailadmin_login",
+        url("wagtailadmin_login"),
+        OK,
+        TO_LIBRARY,
+        ADMIN_HOME,
+        ADMIN_HOME,
+        ADMIN_HOME,
     ),
     *[
         row(snippet(model, action), path, *answers)
