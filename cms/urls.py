@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assets import api as assets_api
-from cms import media, views
+from cms import media, passwords, views
 
 # Any unhandled error: a 503 page when the database is down, the 500 page otherwise.
 handler500 = "cms.views.server_error"
@@ -25,6 +25,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *passwords.urls(),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/library/", assets_api.library, name="library_api"),

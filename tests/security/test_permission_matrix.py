@@ -90,6 +90,15 @@ ROWS = [
     # Signed-in people are sent on to the library.
     row("login", url("login"), OK, *["302 /library/"] * 4),
     row("logout", url("logout"), "405"),
+    # Forgotten passwords: open to everyone; a made-up link says it doesn't work.
+    row("password_reset", url("password_reset"), OK),
+    row("password_reset_done", url("password_reset_done"), OK),
+    row("password_reset_complete", url("password_reset_complete"), OK),
+    row(
+        "password_reset_confirm",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "made-up-token"]),
+        OK,
+    ),
     row("wagtailcore_login", url("wagtailcore_login"), OK),
     # Wagtail's password forms answer a form for any restriction; a group restriction
     # has no password, so no password opens it (see test_leak_crawl).

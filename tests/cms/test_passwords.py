@@ -1,0 +1,95 @@
+"""Forgotten passwords: request, e-mail, new password, sign in; no enumeration; throttled."""
+
+import re
+import socket
+
+from django.core import mail
+from django.urls import reverse
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from cms import passwords
+from tests.cms.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"http://testserver(/accounts/password/reset/[^/\s]+/[^/\s]+/)")
+
+
+class _Inbox(Message):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 for this test, and Django pointed at it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = _Inbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    server.stop()
+
+
+def signs_in(client, username, password):
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
+def test_a_rep_resets_their_password_by_email_end_to_end(client, rep, smtp):
+    login = client.get(reverse("login")).content.decode()
+    assert reverse("password_reset") in login and "Forgotten your password?" in login
+
+    response = client.post(reverse("password_reset"), {"email": rep.email})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    [message] = smtp.messages
+    assert message["To"] == rep.email
+    assert message["Subject"] == "Reset your Concord password"
+    path = LINK.search(message.get_payload()).group(1)  # built from WAGTAILADMIN_BASE_URL
+
+    form = client.get(path, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    new = "a-new-passphrase-for-calls"
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302 and done["Location"] == reverse("password_reset_complete")
+
+    assert signs_in(client, rep.username, new)
+    client.post(reverse("logout"))
+    assert not signs_in(client, rep.username, PASSWORD)
+    assert "doesn't work any more" in client.get(path, follow=True).content.decode()
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response["Location"] == reverse("password_reset_done")
+    assert mailoutbox == []
+
+
+def test_links_use_the_configured_address_not_the_host_header(client, rep, settings, mailoutbox):
+    settings.WAGTAILADMIN_BASE_URL = "https://concord.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    client.post(reverse("password_reset"), {"email": rep.email}, HTTP_HOST="evil.example")
+    [message] = mail.outbox
+    assert "https://concord.example.org/accounts/password/reset/" in message.body
+    assert "evil.example" not in message.body
+
+
+def test_requests_are_throttled(client, rep, mailoutbox):
+    for _ in range(passwords.PER_EMAIL):
+        assert client.post(reverse("password_reset"), {"email": rep.email}).status_code == 302
+    refused = client.post(reverse("password_reset"), {"email": rep.email})
+    assert refused.status_code == 429
+    assert "Too many reset requests" in refused.content.decode()
+    assert len(mailoutbox) == passwords.PER_EMAIL
