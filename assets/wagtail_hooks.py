@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import include, path, reverse
 
 from wagtail import hooks
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
@@ -53,7 +54,7 @@ class ObjectionViewSet(SnippetViewSet):
         "times_heard",
         "last_heard_at",
         "approval_code",
-        "live",
+        LiveStatusTagColumn(),
     ]
     list_filter = ["status", "category", "service_lines", "live"]
     list_export = [

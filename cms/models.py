@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.utils.text import Truncator
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -392,6 +393,11 @@ class ApprovedMessage(ReviewableSnippet):
 
     def get_preview_template(self, request, mode_name):
         return "components/approved_message_preview.html"
+
+    @property
+    def wording(self):
+        """The start of the message's words, for listings."""
+        return Truncator(self.text).chars(90)
 
 
 class ServiceLinePage(ApprovalStampMixin, Page):

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from wagtail import hooks
-from wagtail.admin.ui.tables import UsageCountColumn
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UsageCountColumn
 from wagtail.models import ReferenceIndex
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
@@ -91,11 +91,12 @@ class ApprovedMessageViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = [
         "title",
+        Column("wording", label="Wording"),
         "kind",
         WhereUsedColumn("usage_count", label="Where used"),
         "approval_code",
         "review_by",
-        "live",
+        LiveStatusTagColumn(),
     ]
     list_filter = ["kind", "live", "service_lines"]
     # No ``search_fields``: the model is indexed, and a field-restricted search fails on

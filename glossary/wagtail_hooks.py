@@ -1,6 +1,7 @@
 from django.urls import include, path, reverse
 
 from wagtail import hooks
+from wagtail.admin.ui.tables import LiveStatusTagColumn
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
@@ -45,7 +46,14 @@ class GlossaryTermViewSet(SnippetViewSet):
     menu_label = "Glossary"
     menu_order = 220
     add_to_admin_menu = True
-    list_display = ["preferred", "service_line", "kind", "approval_code", "review_by", "live"]
+    list_display = [
+        "preferred",
+        "service_line",
+        "kind",
+        "approval_code",
+        "review_by",
+        LiveStatusTagColumn(),
+    ]
     list_filter = ["service_line", "kind", "live", "case_sensitive"]
     # No ``search_fields``: the model is indexed, and a field-restricted search fails on
     # SQLite ("no such column"); the search covers the model's own search fields.

@@ -54,7 +54,11 @@ class ReviewRoute(models.Model):
     )
     audience = models.CharField(max_length=10, choices=AUDIENCE_CHOICES)
     workflow = models.ForeignKey(
-        "wagtailcore.Workflow", on_delete=models.PROTECT, related_name="review_routes"
+        "wagtailcore.Workflow",
+        on_delete=models.PROTECT,
+        related_name="review_routes",
+        limit_choices_to={"active": True},
+        help_text="Only active workflows can be chosen; a route to a disabled one is ignored.",
     )
     review_months = models.PositiveSmallIntegerField(
         null=True,
@@ -76,12 +80,21 @@ class ReviewRoute(models.Model):
         verbose_name = "review route"
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "audience"], name="reviews_route_unique_type_audience"
+                fields=["content_type", "audience"],
+                name="reviews_route_unique_type_audience",
+                violation_error_message=(
+                    "There is already a route for this content type and audience: "
+                    "edit that one instead."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["audience"],
                 condition=Q(content_type__isnull=True),
                 name="reviews_route_unique_default_audience",
+                violation_error_message=(
+                    "There is already a route for every content type with this audience: "
+                    "edit that one instead."
+                ),
             ),
         ]
 
