@@ -49,6 +49,7 @@ def seed(context):
             context.extra.get("to_approve", []), marketer, reviewer, data["comment"], signature
         )
         waiting = submit_all(context.extra.get("to_submit", []), marketer)
+        waiting += submit_a_change(marketer, **data["re_review"])
         # Withdrawing content looks up what uses it in Wagtail's reference index.
         indexing.flush()
         expired = make_one_item_due_for_re_review(**data["past_review_by"])
@@ -119,6 +120,22 @@ def submit_all(objects, marketer):
         obj.get_workflow().start(obj, marketer)
         submitted += 1
     return submitted
+
+
+def submit_a_change(marketer, *, title, summary):
+    """Edit the approved library page ``title`` and submit it again (once): the demo's
+    re-review. Returns how many items it submitted (0 or 1)."""
+    from assets.models import LibraryItemPage
+
+    page = LibraryItemPage.objects.filter(title=title, live=True).order_by("pk").first()
+    if page is None or page.summary == summary or page.current_workflow_state is not None:
+        return 0
+    page = page.specific
+    latest = page.get_latest_revision_as_object()
+    latest.summary = summary
+    latest.save_revision(user=marketer, clean=False)
+    page.get_workflow().start(page, marketer)
+    return 1
 
 
 def make_one_item_due_for_re_review(*, title, approved_days_ago, review_by_months_ago):
