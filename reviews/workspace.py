@@ -55,7 +55,8 @@ class Review:
         return list(getattr(self.under_review, "preview_modes", [("", "Preview")]))
 
     def last_approved(self):
-        """The last approved revision's object, or ``None`` for a first approval."""
+        """``(record, object)``: the latest approval record and its revision as an object;
+        ``(None, None)`` for a first approval."""
         record = (
             ApprovalRecord.objects.for_object(self.obj)
             .exclude(revision=None)
