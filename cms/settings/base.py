@@ -226,6 +226,9 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # broken without outbound network. Wagtail shows its default avatar (or an uploaded one).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = True
+# One password-reset flow for everyone: Concord's (cms/passwords.py), linked from both
+# sign-in pages; Wagtail's own reset pages are off.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True

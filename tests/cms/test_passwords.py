@@ -93,3 +93,11 @@ def test_requests_are_throttled(client, rep, mailoutbox):
     assert refused.status_code == 429
     assert "Too many reset requests" in refused.content.decode()
     assert len(mailoutbox) == passwords.PER_EMAIL
+
+
+def test_the_admin_sign_in_is_concords_with_the_same_reset_flow(client):
+    html = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert "Sign in to Concord" in html and "Sign in to Wagtail" not in html
+    assert reverse("password_reset") in html
+    assert "/admin/password_reset/" not in html
+    assert client.get("/admin/password_reset/").status_code == 404
