@@ -8,6 +8,7 @@ controls), and a throttle on requests: :data:`PER_ADDRESS` per network address a
 whether or not the address has an account.
 """
 
+import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -40,9 +41,11 @@ class RequestReset(auth_views.PasswordResetView):
 
     def post(self, request, *args, **kwargs):
         address = request.META.get("REMOTE_ADDR", "")
-        email = request.POST.get("email", "").strip().lower()[:254]
+        email = request.POST.get("email", "").strip().lower()
+        # Hashed: a short, safe cache key whatever was typed, and no address in the cache.
+        email_key = hashlib.sha256(email.encode(errors="replace")).hexdigest()
         if _over_limit(f"password-reset:ip:{address}", PER_ADDRESS) or (
-            email and _over_limit(f"password-reset:email:{email}", PER_EMAIL)
+            email and _over_limit(f"password-reset:email:{email_key}", PER_EMAIL)
         ):
             return TemplateResponse(
                 request,
