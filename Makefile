@@ -13,6 +13,10 @@ TEST_WORKERS ?= auto
 
 .PHONY: run install migrate seed serve test e2e lint format check clean-db
 
+# Python keeps the bytecode it compiles (some environments set PYTHONDONTWRITEBYTECODE,
+# and then every command compiles Django and Wagtail again: seconds each).
+unexport PYTHONDONTWRITEBYTECODE
+
 # What running Concord needs (`make run`), then the test and lint tools on top
 # (`make install`). Packages go in with uv, put beside the venv by the system's pip
 # (several times faster than pip from a warm cache); where uv can't be had, the venv
