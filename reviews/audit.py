@@ -6,18 +6,14 @@ approval records, withdrawals and expiries. This module copies those entries int
 approval code, the comment), fixed at the time of the event.
 """
 
-import hashlib
-import json
 import logging
-import threading
-from collections import OrderedDict
 
 from django.contrib.contenttypes.models import ContentType
 
 from wagtail.models import Page, Task, TaskState, WorkflowMixin
 
-from cms.reviewable import specific
 from reviews.models import ReviewEvent
+from reviews.revision_objects import read_only_object
 
 logger = logging.getLogger(__name__)
 
@@ -42,46 +38,11 @@ AUDITED_ACTIONS = {
 AUTOMATIC = "Concord (automatic)"
 
 
-class _RevisionObjects:
-    """The last few revisions' objects, deserialised once each.
-
-    One review logs five or six entries about the same revision (submission, each
-    step, votes, publication, the approval record), and turning a revision back into
-    its object is the costly part of an audit row. Keyed by the revision's id and a
-    digest of its content, so a revision whose content differs (or an id reused
-    after a rolled-back transaction) is deserialised afresh. The audit only reads
-    the objects.
-    """
-
-    SIZE = 32
-
-    def __init__(self):
-        self._objects = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, revision):
-        content = json.dumps(revision.content, sort_keys=True, default=str)
-        key = (revision.pk, revision.content_type_id, hashlib.sha256(content.encode()).digest())
-        with self._lock:
-            if key in self._objects:
-                self._objects.move_to_end(key)
-                return self._objects[key]
-        obj = specific(revision.as_object())
-        with self._lock:
-            self._objects[key] = obj
-            while len(self._objects) > self.SIZE:
-                self._objects.popitem(last=False)
-        return obj
-
-
-_revision_objects = _RevisionObjects()
-
-
 def _object_for(log_entry):
     """The object as it was at the logged revision, else the live row, else ``None``."""
     if log_entry.revision_id:
         try:
-            return _revision_objects.get(log_entry.revision)
+            return read_only_object(log_entry.revision)
         except Exception:  # a broken old revision must not stop the audit trail
             logger.warning("Can't load revision %s for the audit trail", log_entry.revision_id)
     model = log_entry.content_type.model_class()

@@ -288,8 +288,12 @@ def fingerprint(source):
     """SHA-256 of a revision's (or instance's) content and the files it uses."""
     from wagtail.models import Revision
 
+    from reviews.revision_objects import read_only_object
+
     obj = (
-        source.as_object() if isinstance(source, Revision) else getattr(source, "specific", source)
+        read_only_object(source)
+        if isinstance(source, Revision)
+        else getattr(source, "specific", source)
     )
     payload = {"content": content_of(source), "files": files_of(obj)}
     encoded = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))

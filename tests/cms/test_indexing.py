@@ -13,7 +13,7 @@ from django_tasks.signals import task_finished, task_started
 
 from assets.models import LibraryItemPage
 from cms import indexing
-from reviews.audit import _RevisionObjects
+from reviews.revision_objects import RevisionObjects
 from tests.assets.factories import EnablementAssetFactory
 from tests.reviews.factories import approve_now
 
@@ -154,7 +154,7 @@ def test_approving_indexes_the_object_once(home_page, runs):
 def test_the_audit_deserialises_a_revision_once_per_content(home_page):
     item = EnablementAssetFactory(title="Heart failure clinic")
     revision = item.save_revision(clean=False)
-    objects = _RevisionObjects()
+    objects = RevisionObjects()
     first = objects.get(revision)
     assert objects.get(revision) is first
     assert first.title == "Heart failure clinic"
