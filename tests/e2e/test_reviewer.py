@@ -82,3 +82,32 @@ def test_someone_both_marketer_and_reviewer_cannot_approve_their_own_submission(
     footer = page.locator("footer")
     assert footer.get_by_role("button", name="Save draft").count() == 1
     assert footer.get_by_role("button", name=re.compile("Approve")).count() == 0
+
+
+def test_a_re_review_shows_what_changed_and_the_draft_pdf(page, organisation, marketer, reviewer):
+    from tests.reviews.factories import approve_now, edit
+
+    asset = EnablementAssetFactory(
+        title="Heart failure clinic access",
+        owner=marketer,
+        summary="Referred patients are seen within ten business days.",
+        body=[("heading", {"text": "Why it matters", "level": "h2"})],
+        service_lines=[organisation.cardiology],
+        stages=[organisation.evaluation],
+        segments=[organisation.physician],
+    )
+    approve_now(asset)
+    edit(asset, user=marketer, summary="Referred patients are seen within five business days.")
+    submit(asset, user=marketer)
+
+    admin_login(page, "compliance", PASSWORD)
+    page.goto(f"/admin/reviews/assets/enablementassetpage/{asset.pk}/")
+    assert page.get_by_role("heading", name="What changed since the last approval").is_visible()
+    redline = page.locator("#redline")
+    assert redline.locator("del").first.inner_text() == "ten"
+    assert redline.locator("ins").first.inner_text() == "five"
+
+    with page.expect_response(lambda response: "mode=pdf" in response.url) as pdf:
+        page.get_by_role("link", name="PDF (draft)").click()
+    assert pdf.value.status == 200
+    assert pdf.value.headers["content-type"] == "application/pdf"
