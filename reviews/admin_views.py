@@ -269,7 +269,7 @@ class ReviewRouteViewSet(ModelViewSet):
     icon = "tasks"
     menu_label = "Review routes"
     add_to_settings_menu = True
-    list_display = ["applies_to", "audience", "workflow", "review_months"]
+    list_display = ["applies_to", "audience", "workflow", "review_months", "in_use"]
     list_filter = ["audience"]
     inspect_view_enabled = False
     copy_view_enabled = False

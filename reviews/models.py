@@ -107,6 +107,13 @@ class ReviewRoute(models.Model):
             return "Any content"
         return self.content_type.name.capitalize()
 
+    @property
+    def in_use(self):
+        """What the routes listing says: a route to a disabled workflow is skipped."""
+        if self.workflow.active:
+            return "Yes"
+        return "No: its workflow is disabled, so this route is skipped"
+
 
 class TerminologyGateTask(Task):
     """Automatic: checks the submitted revision against the approved glossary.

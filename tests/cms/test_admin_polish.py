@@ -64,3 +64,22 @@ def test_review_routes_offer_active_workflows_and_explain_a_duplicate(client, ad
     assert "reviews_route_unique" not in html
     assert ReviewRoute.objects.filter(audience="public", content_type=None).count() == 1
     assert retired.review_routes.count() == 0
+
+
+def test_a_route_whose_workflow_was_disabled_says_it_is_skipped(client, admin_user):
+    from django.contrib.contenttypes.models import ContentType
+
+    from assets.models import Objection
+
+    assign_default_workflows()
+    workflow = Workflow.objects.create(name="Objection review", active=True)
+    ReviewRoute.objects.create(
+        content_type=ContentType.objects.get_for_model(Objection),
+        audience="internal",
+        workflow=workflow,
+    )
+    workflow.active = False
+    workflow.save()
+    client.force_login(admin_user)
+    html = client.get(reverse("review_routes:index")).content.decode()
+    assert "No: its workflow is disabled, so this route is skipped" in html
