@@ -33,7 +33,7 @@ from reviews import redline as redlines
 from reviews import signatures
 from reviews.drift import drift_findings
 from reviews.forms import ApprovalChecklistForm, RequestChangesForm
-from reviews.models import ApprovalRecord, ComplianceApprovalTask
+from reviews.models import ApprovalRecord, ComplianceApprovalTask, ReviewEvent
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,14 @@ class Review:
     @property
     def preview_modes(self):
         return list(getattr(self.under_review, "preview_modes", [("", "Preview")]))
+
+    def history(self, limit=30):
+        """The object's review history, newest first (the audit trail's rows)."""
+        return list(
+            ReviewEvent.objects.filter(
+                base_content_type=self.obj.get_base_content_type(), object_id=str(self.obj.pk)
+            ).order_by("-timestamp", "-pk")[:limit]
+        )
 
     def last_approved(self):
         """``(record, object)``: the latest approval record and its revision as an object;
@@ -201,6 +209,7 @@ def _render(request, review, refusal, forms, status):
         "edit_url": AdminURLFinder(request.user).get_edit_url(review.obj),
         "kind": review.obj._meta.verbose_name,
         "meaning": signatures.meaning_for(review.obj),
+        "history": review.history(),
     }
     return TemplateResponse(request, "reviews/workspace.html", context, status=status)
 

@@ -213,3 +213,13 @@ def test_only_get_and_post_are_answered(client, reviewer, waiting):
         assert getattr(client, method)(workspace_url(waiting)).status_code == 405, method
         assert getattr(client, method)(preview_url(waiting)).status_code == 405, method
     assert client.post(preview_url(waiting)).status_code == 405
+
+
+def test_the_workspace_shows_the_review_history(client, reviewer, reapproval):
+    client.force_login(reviewer)
+    html = client.get(workspace_url(reapproval)).content.decode()
+    assert '<h2 id="rw-history">History</h2>' in html
+    history = html.split('id="rw-history"')[1]
+    assert "Submitted" in history and "Approval recorded" in history
+    assert "Concord (automatic)" in history  # the gate's decisions
+    assert str(reviewer) in history  # the earlier approval
