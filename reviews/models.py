@@ -312,19 +312,30 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
     # Acting -------------------------------------------------------------------
 
     @batched_indexing
-    def on_action(self, task_state, user, action_name, **kwargs):
+    def on_action(self, task_state, user, action_name, /, **kwargs):
+        # ``kwargs`` can be the client's JSON (the editor's "extra data"): only the review
+        # form's fields are read, and the first three arguments can't be overridden.
+        from reviews.signatures import Signature
+
+        given = kwargs.get("signature")
+        given = given if isinstance(given, Signature) else None
+        data = {name: value for name, value in kwargs.items() if name in self.form_fields()}
         # An approval is signed: the signature is checked (and a wrong one logged)
         # before anything else, outside the transaction that would undo the log.
-        given = kwargs.pop("signature", None)
-        request = kwargs.pop("request", None)
         if action_name == "approve":
-            self._check_signature(task_state, user, given, kwargs.get("password"), request)
-        return self._act(task_state, user, action_name, **kwargs)
+            self._check_signature(task_state, user, given, data.get("password"))
+        return self._act(task_state, user, action_name, **data)
 
-    def _check_signature(self, task_state, user, given, password, request):
+    @staticmethod
+    def form_fields():
+        from reviews.forms import CHECKLIST
+
+        return {name for name, _label in CHECKLIST} | {"comment", "password"}
+
+    def _check_signature(self, task_state, user, given, password):
         from reviews import signatures
 
-        if signatures.signature_of(user, given, password, request=request) is not None:
+        if signatures.signature_of(user, given, password) is not None:
             return
         obj = task_state.revision.content_object
         given = password or given

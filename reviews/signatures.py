@@ -12,10 +12,12 @@ process (Python callers only: form data can't produce one; the demo loader verif
 each reviewer once instead of hashing the password for every approval).
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from wagtail.log_actions import log
 
@@ -47,11 +49,14 @@ class Signature:
 def verify(user, password, *, request=None):
     """A :class:`Signature` if ``password`` is ``user``'s, else ``None``.
 
-    With a request, the check goes through the authentication backends, so repeated
-    wrong passwords count towards the sign-in lockout (django-axes) as at sign-in.
+    In a request (``request``, or the one :class:`SigningMiddleware` is handling), the
+    check goes through the authentication backends, so wrong passwords count towards
+    the sign-in lockout (django-axes) as at sign-in, wherever they were typed: the
+    workspace or the editor's approve dialog. A locked-out user can't sign.
     """
     if not password or not user.is_authenticated:
         return None
+    request = request if isinstance(request, HttpRequest) else _request.get()
     if request is not None:
         signed_in = authenticate(request, username=user.get_username(), password=password)
         ok = signed_in is not None and signed_in.pk == user.pk
@@ -60,13 +65,31 @@ def verify(user, password, *, request=None):
     return Signature(user.pk) if ok else None
 
 
-def signature_of(user, given, password, *, request=None):
+def signature_of(user, given, password):
     """``user``'s signature from ``on_action``'s arguments — a :class:`Signature`
     verified earlier, or the password — verified; ``None`` if there is none or it
     fails."""
     if isinstance(given, Signature):
         return given if given.user_id == user.pk else None
-    return verify(user, password or "", request=request)
+    return verify(user, password or "")
+
+
+_request = ContextVar("concord_signing_request", default=None)
+
+
+class SigningMiddleware:
+    """Remembers the request being handled, for :func:`verify`: Wagtail's workflow
+    views call the review task without it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
 
 
 def refuse(*, obj, user, task_state, reason):

@@ -167,7 +167,7 @@ def _workspace(request, obj):
 
 def _act(request, review, action, form):
     data = {name: value for name, value in form.cleaned_data.items() if value not in (None, "")}
-    review.task.on_action(review.task_state, request.user, action, request=request, **data)
+    review.task.on_action(review.task_state, request.user, action, **data)
     obj = specific(type(review.obj)._default_manager.get(pk=review.obj.pk))
     if action == "reject":
         messages.success(request, f"Sent back to the author with your comments: {obj}.")

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cms.publication.ViewerMiddleware",  # request.viewer: who is looking (cms/publication.py)
+    # Approval signatures count towards the sign-in lockout (reviews/signatures.py).
+    "reviews.signatures.SigningMiddleware",
     # Server-Timing (cached or built) only with DEBUG or for staff (cms/middleware.py).
     "cms.middleware.ServerTimingMiddleware",
     "assets.pdf.fast.CachedPdfMiddleware",  # cached item PDFs: docs/pdfs.md

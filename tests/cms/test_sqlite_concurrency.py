@@ -11,7 +11,8 @@ import pytest
 from cms.models import Segment
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # Real commits from several threads; the data migrations' rows are put back after.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "sqlite", reason="SQLite's locking; PostgreSQL locks rows"
     ),

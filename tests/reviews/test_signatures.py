@@ -3,6 +3,7 @@ and refused signatures in the audit trail."""
 
 import csv
 import io
+import json
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -16,6 +17,7 @@ from reviews import signatures
 from reviews.fingerprint import fingerprint
 from reviews.models import ApprovalVote, ReviewEvent
 from reviews.workspace import workspace_url
+from tests.cms.factories import PASSWORD
 from tests.reviews.factories import TICKED, approval_form, current_task, draft_message, submit
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,49 @@ def test_the_audit_export_has_the_signature_and_the_checklist(client, reviewer, 
     )
     assert approved["Signature meaning"] == "Approved for publication to the public"
     assert approved["Checklist"].startswith("Claims sourced: yes; No patient details: yes")
+
+
+def _editor_post(client, message, extra):
+    url = reverse("wagtailsnippets_cms_approvedmessage:edit", args=[message.pk])
+    return client.post(
+        url,
+        {
+            "title": message.title,
+            "kind": message.kind,
+            "text": message.text,
+            "source": "",
+            "service_lines": [message.service_lines.first().pk],
+            "action-workflow-action": "true",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps(extra),
+        },
+    )
+
+
+@pytest.mark.parametrize("smuggled", [{"request": "x"}, {"task_state": 1}, {"signature": "x"}])
+def test_the_editors_extra_data_reaches_only_the_review_forms_fields(
+    client, reviewer, waiting, smuggled
+):
+    client.force_login(reviewer)
+    signed = {**TICKED, "password": PASSWORD, "comment": "Fine."}
+    response = _editor_post(client, waiting, {**signed, **smuggled})
+    assert response.status_code in (200, 302)
+    assert ApprovedMessage.objects.get(pk=waiting.pk).live  # approved, the extras ignored
+
+
+def test_wrong_passwords_in_the_approve_dialog_count_towards_the_lockout(
+    client, reviewer, waiting, settings
+):
+    client.force_login(reviewer)
+    task_state = current_task(waiting)[1]
+    url = reverse(
+        "wagtailsnippets_cms_approvedmessage:workflow_action",
+        args=[waiting.pk, "approve", task_state.pk],
+    )
+    form = dict.fromkeys(TICKED, "on")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {**form, "password": "guess"}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert refusals(waiting).count() == settings.AXES_FAILURE_LIMIT
+    client.post(url, {**form, "password": PASSWORD}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert not ApprovalVote.objects.exists()  # locked out: the right password can't sign now
+    assert not ApprovedMessage.objects.get(pk=waiting.pk).live
