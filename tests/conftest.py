@@ -8,6 +8,7 @@ import pytest
 
 from cms import roles
 from tests.cms.factories import ServiceLineFactory, UserFactory
+from tests.smtp_server import smtp_server  # noqa: F401 - a fixture: a real SMTP server
 
 # The password the shared demo organisation's users get (not the default, so the seed
 # tests can tell that ``--password`` was used).

@@ -1,14 +1,11 @@
 """Forgotten passwords: request, e-mail, new password, sign in; no enumeration; throttled."""
 
 import re
-import socket
 
 from django.core import mail
 from django.urls import reverse
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from cms import passwords
 from tests.cms.factories import PASSWORD
@@ -18,43 +15,18 @@ pytestmark = pytest.mark.django_db
 LINK = re.compile(r"http://testserver(/accounts/password/reset/[^/\s]+/[^/\s]+/)")
 
 
-class _Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server on 127.0.0.1 for this test, and Django pointed at it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    inbox = _Inbox()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield inbox
-    server.stop()
-
-
 def signs_in(client, username, password):
     response = client.post(reverse("login"), {"username": username, "password": password})
     return response.status_code == 302
 
 
-def test_a_rep_resets_their_password_by_email_end_to_end(client, rep, smtp):
+def test_a_rep_resets_their_password_by_email_end_to_end(client, rep, smtp_server):
     login = client.get(reverse("login")).content.decode()
     assert reverse("password_reset") in login and "Forgotten your password?" in login
 
     response = client.post(reverse("password_reset"), {"email": rep.email})
     assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
-    [message] = smtp.messages
+    [message] = smtp_server.messages
     assert message["To"] == rep.email
     assert message["Subject"] == "Reset your Concord password"
     path = LINK.search(message.get_payload()).group(1)  # built from WAGTAILADMIN_BASE_URL

@@ -2,14 +2,11 @@
 changes are requested."""
 
 import datetime
-import socket
 
 from django.core.management import call_command
 from django.utils import timezone
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from reviews.models import ComplianceTaskState, ReviewReminder
 from reviews.notifications import remind_overdue
@@ -104,35 +101,10 @@ def test_the_command_says_how_many_it_sent(marketer, reviewer, capsys):
     assert "Sent 0 reminders." in capsys.readouterr().out
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _Inbox(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
 def test_reviewers_are_told_over_real_smtp(
-    settings, marketer, reviewer, django_capture_on_commit_callbacks
+    smtp_server, marketer, reviewer, django_capture_on_commit_callbacks
 ):
-    inbox = _Inbox()
-    port = _free_port()
-    server = Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        message = submitted(marketer, capture=django_capture_on_commit_callbacks)
-    finally:
-        server.stop()
-    waiting = [mail for mail in inbox.messages if mail["Subject"].startswith("Waiting")]
+    message = submitted(marketer, capture=django_capture_on_commit_callbacks)
+    waiting = [mail for mail in smtp_server.messages if mail["Subject"].startswith("Waiting")]
     assert [mail["To"] for mail in waiting] == ["compliance@example.org"]
     assert f"/admin/reviews/cms/approvedmessage/{message.pk}/" in waiting[0].get_payload()
