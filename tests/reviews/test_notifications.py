@@ -108,3 +108,13 @@ def test_reviewers_are_told_over_real_smtp(
     waiting = [mail for mail in smtp_server.messages if mail["Subject"].startswith("Waiting")]
     assert [mail["To"] for mail in waiting] == ["compliance@example.org"]
     assert f"/admin/reviews/cms/approvedmessage/{message.pk}/" in waiting[0].get_payload()
+
+
+def test_a_step_decided_before_the_commit_sends_nothing(
+    marketer, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    message = draft_message(author=marketer, title="Rehab access")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(message, user=marketer)
+        request_changes(message, user=reviewer, comment="Cite the registry.")
+    assert not [mail for mail in mailoutbox if mail.subject.startswith("Waiting for your review")]
