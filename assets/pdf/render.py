@@ -5,10 +5,11 @@ Three pieces, used by ``assets.pdf.views`` and ``assets.pdf.tasks``:
 ``restricted_url_fetcher()``
     WeasyPrint reads every stylesheet, image and attachment named in the HTML through
     its URL fetcher, and its default one happily opens ``file:///etc/passwd`` or any
-    host on the network. Ours answers only ``data:`` URLs and files under the static
-    and media roots (paths resolved first, so ``..`` and symlinks can't leave them).
-    The site's own ``/static/…`` and ``/media/…`` URLs are mapped onto those files.
-    Nothing ever opens a socket.
+    host on the network. Ours answers only ``data:`` URLs, files under the static roots
+    (paths resolved first, so ``..`` and symlinks can't leave them), and the media files
+    the HTML names by the site's own ``/media/…`` URLs, which the parent process read
+    through Django's storage API before the render (``stored_media``: local files or an
+    object storage bucket alike). Nothing in the render process ever opens a socket.
 
 ``render_pdf(html, base_url=…)``
     Renders in a separate process forked from a warm ``forkserver`` (WeasyPrint is
@@ -39,15 +40,17 @@ Three pieces, used by ``assets.pdf.views`` and ``assets.pdf.tasks``:
 import base64
 import functools
 import hashlib
+import html as html_module
 import logging
 import mimetypes
 import multiprocessing
+import re
 import time
 import traceback
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
@@ -95,13 +98,18 @@ class ResourceRefused(ValueError):
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """What a render may read. Plain data, so it can be sent to the render process."""
+    """What a render may read. Plain data, so it can be sent to the render process.
+
+    ``media_files`` maps a media storage name to ``(mime type, bytes)``: the media the
+    HTML names, read by the parent through the storage API (``for_html``). The render
+    process reads no media any other way, so it needs neither Django nor the bucket.
+    """
 
     static_roots: tuple[str, ...]
-    media_root: str
     site_origins: tuple[str, ...]
     static_url: str
     media_url: str
+    media_files: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_settings(cls):
@@ -112,11 +120,92 @@ class FetchPolicy:
                 static_roots.append(str(entry))
         return cls(
             static_roots=tuple(static_roots),
-            media_root=str(settings.MEDIA_ROOT),
             site_origins=tuple(_origin(url) for url in site_base_urls()),
             static_url=_path_prefix(settings.STATIC_URL),
             media_url=_path_prefix(settings.MEDIA_URL),
         )
+
+    @classmethod
+    def for_html(cls, html, base_url):
+        """The policy for rendering ``html``: the settings' rules and its media files."""
+        policy = cls.from_settings()
+        return replace(policy, media_files=stored_media(html, base_url, policy))
+
+    def media_name(self, url):
+        """The media storage name an absolute site URL points at, or ``None``."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or _origin(url) not in self.site_origins:
+            return None
+        path = unquote(parts.path)
+        if not path.startswith(self.media_url):
+            return None
+        return path[len(self.media_url) :] or None
+
+
+# Where HTML names a resource: src/href/data attributes and CSS url(…).
+_RESOURCE_REFERENCE = re.compile(
+    r"""\b(?:src|href|data)\s*=\s*(?:"([^"]*)"|'([^']*)')|url\(\s*["']?([^"')\s]+)""",
+    re.IGNORECASE,
+)
+
+
+def stored_media(html, base_url, policy):
+    """``{name: (mime type, bytes)}`` of every media file ``html`` names by a site URL.
+
+    Read in the calling (Django) process through the storage API — the file system or
+    an S3 bucket (``MEDIA_STORAGE``, docs/deployment.md) — so the render process gets
+    the bytes and never opens a file or a socket for them. Names that aren't safe
+    (``cms.media.clean_name``), files that don't exist and, on a local disk, files
+    that resolve outside the storage's folder (symlinks) are left out: the render
+    process then refuses them like any other unknown resource.
+    """
+    from cms.media import clean_name
+
+    names = set()
+    for match in _RESOURCE_REFERENCE.finditer(html):
+        url = html_module.unescape(next(group for group in match.groups() if group is not None))
+        name = clean_name(policy.media_name(urljoin(base_url, url.strip())) or "")
+        if name:
+            names.add(name)
+    found = {}
+    for name in sorted(names):
+        content = _read_stored(name)
+        if content is not None:
+            found[name] = (mimetypes.guess_type(name)[0] or "application/octet-stream", content)
+    return found
+
+
+def _media_storages():
+    """The storages media names may be in: the default, then the renditions' own."""
+    from django.core.files.storage import default_storage
+
+    from wagtail.images import get_image_model
+
+    rendition_storage = get_image_model().get_rendition_model()._meta.get_field("file").storage
+    storages = [default_storage]
+    if rendition_storage is not default_storage:
+        storages.append(rendition_storage)
+    return storages
+
+
+def _read_stored(name):
+    for storage in _media_storages():
+        try:
+            local = storage.path(name)
+        except NotImplementedError:
+            local = None
+        if local is not None:
+            # On a disk: only a file that really is inside the storage's folder.
+            try:
+                _allowed_file(Path(local), (storage.location,), name)
+            except ResourceRefused:
+                continue
+        try:
+            with storage.open(name, "rb") as handle:
+                return handle.read()
+        except Exception as error:  # noqa: BLE001 - any storage's "not there" or outage
+            logger.warning("PDF render: could not read media file %s: %s", name, error)
+    return None
 
 
 def _path_prefix(url):
@@ -187,27 +276,30 @@ def resolve_resource(url, policy):
         if parts.netloc not in ("", "localhost"):
             raise ResourceRefused(f"Refused a file URL on another host: {url}")
         path = Path(url2pathname(unquote(parts.path)))
-        return _allowed_file(path, (*policy.static_roots, policy.media_root), url), None
+        return _allowed_file(path, policy.static_roots, url), None
     if scheme in ("http", "https") and _origin(url) in policy.site_origins:
-        # The site's own static and media URLs are files on this machine: read them
-        # from disk instead of asking the web server.
+        # The site's own static files are on this machine: read them from disk instead
+        # of asking the web server. Its media files were read through the storage API
+        # by the parent (``stored_media``).
+        name = policy.media_name(url)
+        if name is not None:
+            if name in policy.media_files:
+                return None, policy.media_files[name]
+            raise ResourceRefused(f"Refused a media URL that names no stored file: {url}")
         path = unquote(parts.path)
-        for prefix, roots in (
-            (policy.static_url, policy.static_roots),
-            (policy.media_url, (policy.media_root,)),
-        ):
-            if path.startswith(prefix):
-                relative = path[len(prefix) :]
-                for root in roots:
-                    try:
-                        return _allowed_file(Path(root) / relative, (root,), url), None
-                    except ResourceRefused:
-                        continue
+        if path.startswith(policy.static_url):
+            relative = path[len(policy.static_url) :]
+            for root in policy.static_roots:
+                try:
+                    return _allowed_file(Path(root) / relative, (root,), url), None
+                except ResourceRefused:
+                    continue
         raise ResourceRefused(f"Refused a site URL outside static and media files: {url}")
     raise ResourceRefused(f"Refused a resource outside static and media files: {url}")
 
 
 def _allowed_file(path, roots, url):
+    """``path`` resolved, if it is a file under one of ``roots``; else ``ResourceRefused``."""
     try:
         resolved = path.resolve(strict=True)
     except (OSError, RuntimeError) as error:
@@ -291,6 +383,7 @@ def render_pdf(html, *, base_url, timeout=None, policy=None, name=None):
     name = name or "a PDF"
     attempts = render_attempts()
     render_once = renderer()
+    policy = policy or FetchPolicy.for_html(html, base_url)
     for attempt in range(1, attempts + 1):
         started = time.monotonic()
         try:
@@ -331,7 +424,7 @@ def render_pdf(html, *, base_url, timeout=None, policy=None, name=None):
 def _render_once(html, *, base_url, timeout=None, policy=None):
     """One render by WeasyPrint in one child process: its bytes, or ``PdfError``."""
     timeout = render_timeout() if timeout is None else timeout
-    policy = policy or FetchPolicy.from_settings()
+    policy = policy or FetchPolicy.for_html(html, base_url)
     context = _render_context()
     receiver, sender = context.Pipe(duplex=False)
     # Looked up at each call (not bound at import), so a test can put a faulty child here.

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from cms.storage_settings import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "cms"
 
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "assets",
     "glossary",
     "reviews",
+    "shares",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -161,8 +164,12 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 
+# Documents, images and renditions: files under MEDIA_ROOT, or a private S3-compatible
+# bucket with MEDIA_STORAGE=s3 and MEDIA_BUCKET (cms/storage_settings.py lists the
+# variables; docs/deployment.md "Media"). Either way files are only reached through
+# Concord's views, which check the collection's privacy first.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -98,10 +98,25 @@ class TestFetcher:
         by_path = fetcher.fetch((settings.BASE_DIR / "static" / "css" / "concord.css").as_uri())
         assert by_path.read() == expected
 
-    def test_reads_media_files(self, fetcher, media_root):
+    def test_reads_the_media_files_the_html_names_through_the_storage(self, media_root):
         (media_root / "images").mkdir()
         (media_root / "images" / "logo.svg").write_text("<svg/>")
-        assert fetcher.fetch(f"{SITE}/media/images/logo.svg").read() == b"<svg/>"
+        (media_root / "images" / "other.svg").write_text("<svg/>")
+        (media_root / "innocent.txt").symlink_to("/etc/passwd")
+        html = page(
+            '<img src="/media/images/logo.svg">'
+            f'<img src="{SITE}/media/innocent.txt"><img src="/media/images/missing.png">'
+        )
+        policy = render.FetchPolicy.for_html(html, SITE + "/")
+        assert set(policy.media_files) == {"images/logo.svg"}
+        fetcher = render.restricted_url_fetcher(policy)
+        response = fetcher.fetch(f"{SITE}/media/images/logo.svg")
+        assert response.read() == b"<svg/>"
+        assert response.content_type == "image/svg+xml"
+        # Only what the HTML names was read: other media files are refused.
+        for url in (f"{SITE}/media/images/other.svg", f"{SITE}/media/innocent.txt"):
+            with pytest.raises(render.ResourceRefused):
+                fetcher.fetch(url)
 
     def test_reads_data_urls(self, fetcher):
         encoded = base64.b64encode(b"hello").decode()
