@@ -39,6 +39,10 @@ MIDDLEWARE = [  # noqa: F405
     *MIDDLEWARE[1:],  # noqa: F405
 ]
 
+# E-mail goes out over SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS or EMAIL_USE_SSL: base.py); EMAIL_BACKEND can still name another.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
 # PDF pre-rendering runs in `manage.py db_worker`, not in the approving reviewer's
 # request (docs/deployment.md). TASKS_BACKEND=immediate keeps it in-request.
 TASKS["background"] = {  # noqa: F405
