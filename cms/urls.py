@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from assets import api as assets_api
 from cms import media, passwords, views
+from shares import urls as shares_urls
 
 # Any unhandled error: a 503 page when the database is down, the 500 page otherwise.
 handler500 = "cms.views.server_error"
@@ -29,6 +30,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/library/", assets_api.library, name="library_api"),
+    path("api/v1/shares/", include((shares_urls.api_urlpatterns, "shares_api"))),
+    path("shares/", include(shares_urls)),
+    # What buyers open from a rep's e-mail: no sign-in, nothing else of Concord.
+    path("s/", include((shares_urls.buyer_urlpatterns, "buyer"))),
 ]
 
 # Image files, with their collection's privacy, in every environment (never Django's
