@@ -27,8 +27,8 @@ def serialise(share, request, state=None):
     state = state or services.share_state(share, specific=False)
     return {
         "id": share.pk,
-        "url": _absolute(request, share.get_absolute_url()),
-        "pdf_url": _absolute(request, share.get_pdf_url()),
+        "url": share.full_url,
+        "pdf_url": share.full_pdf_url,
         "recipient": share.recipient,
         "organisation": share.organisation,
         "note": share.note,

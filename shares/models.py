@@ -68,6 +68,16 @@ class Share(models.Model):
         return f"/s/{self.token}/"
 
     @property
+    def full_url(self):
+        """The link to send: on the site's canonical address (``WAGTAILADMIN_BASE_URL``),
+        whatever host the rep happens to use Concord on."""
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.get_absolute_url()
+
+    @property
+    def full_pdf_url(self):
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.get_pdf_url()
+
+    @property
     def is_revoked(self):
         return self.revoked_at is not None
 

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from bs4 import BeautifulSoup
 
 from assets.pdf import render as pdf_render
-from assets.pdf.documents import ItemDocument, human_date, org_name, stamp_text
+from assets.pdf.documents import ItemDocument, org_name, stamp_text
 from shares.services import sender_contact
 
 MAX_INLINE_IMAGE_BYTES = 2 * 1024 * 1024
@@ -160,13 +160,19 @@ class ShareDocument:
     def html(self):
         share = self.share
         sections = [
-            {"stamp": document.stamp(), "body": for_buyers(document.body_html())}
-            for document in self.documents
+            {
+                "id": f"item-{number}",
+                "title": document.page.title,
+                "kind": document.page.get_kind_display(),
+                "stamp": document.stamp(),
+                "body": for_buyers(document.body_html()),
+            }
+            for number, document in enumerate(self.documents, start=1)
         ]
         return render_to_string(
             PDF_TEMPLATE,
             {
-                "document_title": f"{org_name()} — prepared for {share.recipient}",
+                "document_title": f"Prepared for {share.recipient}",
                 "document_description": ", ".join(d.page.title for d in self.documents),
                 "org_name": org_name(),
                 "internal": False,
@@ -175,7 +181,6 @@ class ShareDocument:
                 "contact": contact(share),
                 "sections": sections,
                 "gone_count": len(self.state.gone),
-                "prepared_on": human_date(timezone.localdate()),
                 "cover_stamp": " · ".join(document.stamp() for document in self.documents),
             },
         )

@@ -230,8 +230,6 @@ def share_detail(request, pk):
                 "share": share,
                 "state": state,
                 "opens": opens,
-                "url": request.build_absolute_uri(share.get_absolute_url()),
-                "pdf_url": request.build_absolute_uri(share.get_pdf_url()),
                 "nav_current": "shares",
             },
         )

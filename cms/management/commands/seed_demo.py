@@ -17,7 +17,7 @@ from django.test.utils import override_settings
 
 from cms import indexing
 
-DEMO_MODULES = ["cms.demo", "glossary.demo", "assets.demo", "reviews.demo"]
+DEMO_MODULES = ["cms.demo", "glossary.demo", "assets.demo", "reviews.demo", "shares.demo"]
 
 
 @dataclass
