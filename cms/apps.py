@@ -23,11 +23,12 @@ class CmsConfig(AppConfig):
     verbose_name = "Concord"
 
     def ready(self):
-        from cms import freshness
+        from cms import accessibility, freshness
 
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="concord-roles")
         _connect_file_rules()
         freshness.connect()  # what served content depends on moves the content version
+        accessibility.register()  # images without alt text: the "Accessibility" check
 
 
 def _connect_file_rules():

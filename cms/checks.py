@@ -27,6 +27,10 @@ from wagtail.admin.panels import Panel
 logger = logging.getLogger(__name__)
 
 
+def _always(instance):
+    return True
+
+
 @dataclass(frozen=True)
 class Checker:
     name: str
@@ -34,24 +38,57 @@ class Checker:
     template_name: str
     get_context: Callable
     help_text: str = ""
+    # Whether the check means anything for an object (e.g. only content with images).
+    applies_to: Callable = _always
+    # ``(obj) -> [sentence]`` for the review gate (``gate_problems``), or ``None``.
+    gate_problems: Callable | None = None
 
 
 _checkers: dict[str, Checker] = {}
 
 
-def register_checker(*, name, heading, template_name, get_context, help_text=""):
-    """Add (or replace) the checker called ``name``."""
-    _checkers[name] = Checker(name, heading, template_name, get_context, help_text)
+def register_checker(
+    *,
+    name,
+    heading,
+    template_name,
+    get_context,
+    help_text="",
+    applies_to=_always,
+    gate_problems=None,
+):
+    """Add (or replace) the checker called ``name``.
+
+    ``applies_to(instance)`` leaves the check out of the panel for objects it means
+    nothing to; ``gate_problems(obj)``, a list of sentences, is what the check offers
+    the review gate (``gate_problems`` below).
+    """
+    _checkers[name] = Checker(
+        name, heading, template_name, get_context, help_text, applies_to, gate_problems
+    )
 
 
-def checkers():
-    return list(_checkers.values())
+def checkers(instance=None):
+    """The registered checkers; with ``instance``, those that apply to it."""
+    if instance is None:
+        return list(_checkers.values())
+    return [checker for checker in _checkers.values() if checker.applies_to(instance)]
+
+
+def gate_problems(obj):
+    """The findings every registered check with a gate part has for ``obj``: sentences
+    an author can act on, for the review gate to send back with its own."""
+    problems = []
+    for checker in checkers(obj):
+        if checker.gate_problems is not None:
+            problems.extend(checker.gate_problems(obj))
+    return problems
 
 
 def render_checks(instance):
-    """Each registered checker's section for ``instance``, in registration order."""
+    """Each applicable checker's section for ``instance``, in registration order."""
     sections = []
-    for checker in checkers():
+    for checker in checkers(instance):
         try:
             context = dict(checker.get_context(instance))
         except Exception:
@@ -82,12 +119,12 @@ class ContentChecksPanel(Panel):
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            registered = checkers()
+            registered = checkers(self.instance)
             if len(registered) == 1:  # one check: the panel is called after it
                 self.heading = registered[0].heading
 
         def is_shown(self):
-            return bool(checkers()) and super().is_shown()
+            return bool(checkers(self.instance)) and super().is_shown()
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)

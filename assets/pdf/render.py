@@ -458,6 +458,12 @@ def _render_once(html, *, base_url, timeout=None, policy=None):
     return payload
 
 
+# Every PDF is tagged for assistive technology: WeasyPrint's PDF/UA-1 variant writes the
+# structure tree (headings, paragraphs, lists, tables with their headers, figures with
+# their alt text, in reading order), the document language and title, and PDF/UA
+# metadata (docs/pdfs.md, "Accessibility").
+PDF_VARIANT = "pdf/ua-1"
+
 # ``%%EOF`` must be within this many bytes of the end (PDF readers look in the last 1 KiB).
 EOF_WINDOW = 1024
 
@@ -495,7 +501,7 @@ def _render_in_child(sender, html, base_url, policy):
         document = weasyprint.HTML(
             string=html, base_url=base_url, url_fetcher=restricted_url_fetcher(policy)
         )
-        sender.send(("ok", document.write_pdf(), warnings.messages, ""))
+        sender.send(("ok", document.write_pdf(pdf_variant=PDF_VARIANT), warnings.messages, ""))
     except BaseException as error:  # noqa: BLE001 - everything goes back to the parent
         sender.send(
             (
