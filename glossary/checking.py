@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from glossary.extract import Chunk, html_to_text, iter_chunks, mask_urls
+from glossary.extract import Chunk, html_to_text, iter_chunks, markdown_to_text, mask_urls
+from glossary.inflection import pluralise
 from glossary.matching import get_matcher
-from glossary.terminology import CONTEXT_WIDTH, Finding, Matcher, line_col
+from glossary.terminology import CONTEXT_WIDTH, Finding, Matcher, line_starts, locate
 
 # A blank line ends a paragraph: phrases are matched within paragraphs only. In text
 # extracted from HTML every line is a block of its own.
@@ -34,53 +35,84 @@ def find_in_text(
     A blank line ends a paragraph; with ``blocks=True`` (text extracted from HTML)
     every line is a block of its own. A variant never matches across paragraphs or
     blocks. Offsets, lines and columns refer to the whole ``text``.
+
+    The work is linear in the length of the text plus the number of findings: the
+    paragraph breaks and line starts are found once, and each finding looks its
+    paragraph up by bisection.
     """
     if matcher.is_empty or not text:
         return []
     scope = None if service_lines is None else tuple(service_lines)
-    breaks = _BLOCK_BREAK if blocks else _PARAGRAPH_BREAK
     # Fast path: match the whole text once. Unless a finding runs across a break, the
     # findings are exactly those of matching each paragraph on its own (leftmost-longest
     # never picks a shorter match because of a longer one it didn't pick).
     findings = matcher.find(text, scope)
     if not findings or "\n" not in text:
         return findings
-    if not any("\n" in finding.found and breaks.search(finding.found) for finding in findings):
-        return [_within_paragraph(text, finding, breaks) for finding in findings]
-    segments = _split(text, breaks)
+    paragraphs = Paragraphs(text, blocks=blocks)
+    if not any(paragraphs.crosses_break(finding) for finding in findings):
+        return [paragraphs.with_context(finding) for finding in findings]
     findings = []
-    for offset, segment in segments:
+    for offset, segment in paragraphs.segments():
         for finding in matcher.find(segment, scope):
             start = finding.start + offset
-            line, column = line_col(text, start)
+            line, column = paragraphs.locate(start)
             findings.append(
                 replace(finding, start=start, end=finding.end + offset, line=line, column=column)
             )
     return findings
 
 
-def _within_paragraph(text: str, finding: Finding, breaks: re.Pattern) -> Finding:
-    """``finding`` with its context cut at the paragraph (or block) it sits in."""
-    start = 0
-    for match in breaks.finditer(text, 0, finding.start):
-        start = match.end()
-    following = breaks.search(text, finding.end)
-    end = following.start() if following else len(text)
-    left = max(start, finding.start - CONTEXT_WIDTH)
-    right = min(end, finding.end + CONTEXT_WIDTH)
-    excerpt = " ".join(text[left:right].split())
-    context = f"{'…' if left > start else ''}{excerpt}{'…' if right < end else ''}"
-    return replace(finding, context=context)
+class Paragraphs:
+    """The paragraphs (or HTML blocks) of a text, found once for every finding in it."""
 
+    def __init__(self, text: str, *, blocks: bool):
+        self.text = text
+        self.breaks = _BLOCK_BREAK if blocks else _PARAGRAPH_BREAK
+        self._spans: list[tuple[int, int]] | None = None
+        self._line_starts: list[int] | None = None
 
-def _split(text: str, separator: re.Pattern) -> list[tuple[int, str]]:
-    segments = []
-    position = 0
-    for match in separator.finditer(text):
-        segments.append((position, text[position : match.start()]))
-        position = match.end()
-    segments.append((position, text[position:]))
-    return [(offset, segment) for offset, segment in segments if segment.strip()]
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """``(start, end)`` of every break, in order."""
+        if self._spans is None:
+            self._spans = [match.span() for match in self.breaks.finditer(self.text)]
+        return self._spans
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        if self._line_starts is None:
+            self._line_starts = line_starts(self.text)
+        return locate(self._line_starts, offset)
+
+    def crosses_break(self, finding: Finding) -> bool:
+        return "\n" in finding.found and self.breaks.search(finding.found) is not None
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        """Start and end of the paragraph holding ``offset``."""
+        spans = self.spans
+        index = bisect.bisect_right(spans, (offset, len(self.text) + 1))
+        start = spans[index - 1][1] if index else 0
+        end = spans[index][0] if index < len(spans) else len(self.text)
+        return start, end
+
+    def with_context(self, finding: Finding) -> Finding:
+        """``finding`` with its context cut at the paragraph (or block) it sits in."""
+        start, end = self.bounds(finding.start)
+        left = max(start, finding.start - CONTEXT_WIDTH)
+        right = min(end, finding.end + CONTEXT_WIDTH)
+        excerpt = " ".join(self.text[left:right].split())
+        context = f"{'…' if left > start else ''}{excerpt}{'…' if right < end else ''}"
+        return replace(finding, context=context)
+
+    def segments(self) -> list[tuple[int, str]]:
+        """``(offset, text)`` of every paragraph that isn't blank."""
+        segments = []
+        position = 0
+        for break_start, break_end in self.spans:
+            segments.append((position, self.text[position:break_start]))
+            position = break_end
+        segments.append((position, self.text[position:]))
+        return [(offset, segment) for offset, segment in segments if segment.strip()]
 
 
 def check_document(
@@ -88,26 +120,40 @@ def check_document(
     *,
     matcher: Matcher,
     html: bool = False,
+    markdown: bool = False,
     service_lines: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Findings in a document that lives outside Concord (an e-mail draft, a web export).
 
-    HTML is read as its visible text (see :func:`glossary.extract.html_to_text`), but
-    every position (``start``, ``line``, ``column``) points into the document itself,
-    so an editor can jump to it. URLs are ignored in both.
+    HTML is read as its visible text (see :func:`glossary.extract.html_to_text`) and
+    Markdown without its syntax (:func:`glossary.extract.markdown_to_text`: link
+    targets are never copy, emphasis doesn't hide a word), but every position
+    (``start``, ``line``, ``column``) and every ``found`` refers to the document
+    itself, so an editor can jump to it. URLs are ignored in all three.
     """
     if not html:
-        return find_in_text(
-            mask_urls(text), matcher=matcher, service_lines=service_lines, blocks=False
-        )
+        readable = markdown_to_text(text) if markdown else mask_urls(text)
+        findings = find_in_text(readable, matcher=matcher, service_lines=service_lines)
+        if markdown and findings:
+            # What is found and its context are quoted from the document as written
+            # (URLs left out, as everywhere).
+            paragraphs = Paragraphs(mask_urls(text), blocks=False)
+            findings = [
+                paragraphs.with_context(replace(finding, found=text[finding.start : finding.end]))
+                for finding in findings
+            ]
+        return findings
     mapped = html_to_text(text)
+    starts = None
     findings = []
     for finding in find_in_text(
         mapped.text, matcher=matcher, service_lines=service_lines, blocks=True
     ):
+        if starts is None:
+            starts = line_starts(text)
         start = mapped.source_offset(finding.start)
         end = mapped.source_offset(finding.end - 1) + 1
-        line, column = line_col(text, start)
+        line, column = locate(starts, start)
         findings.append(replace(finding, start=start, end=end, line=line, column=column))
     return findings
 
@@ -128,6 +174,8 @@ class ObjectFinding:
     start: int
     end: int
     service_line: str | None
+    form: str = ""
+    """``"plural"`` when a plural of the variant matched."""
 
     @classmethod
     def of(cls, path: str, finding: Finding) -> ObjectFinding:
@@ -143,14 +191,20 @@ class ObjectFinding:
             start=finding.start,
             end=finding.end,
             service_line=finding.service_line,
+            form=finding.form,
         )
 
     def message(self) -> str:
         """``body[2].callout.text, line 1, col 14: "cardiac rehab" → use "…"``."""
         return (
             f"{self.path}, line {self.line}, col {self.column}: "
-            f'"{self.found}" → use "{self.preferred}"'
+            f'"{self.found}" → use "{self.replacement}"'
         )
+
+    @property
+    def replacement(self) -> str:
+        """What to write instead of ``found``: the preferred term, in the same form."""
+        return pluralise(self.preferred) if self.form == "plural" else self.preferred
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -159,6 +213,7 @@ class ObjectFinding:
             "column": self.column,
             "found": self.found,
             "preferred": self.preferred,
+            "replacement": self.replacement,
             "variant": self.variant,
             "context": self.context,
             "term": self.term_key,
@@ -231,19 +286,19 @@ def check_chunks(
         position += len(chunk.text) + len(_CHUNK_SEPARATOR)
     findings = matcher.find(_CHUNK_SEPARATOR.join(chunk.text for chunk in chunks), scope)
     results = []
+    paragraphs: dict[int, Paragraphs] = {}
     for finding in findings:
         index = bisect.bisect_right(starts, finding.start) - 1
         chunk, offset = chunks[index], starts[index]
-        if finding.end > offset + len(chunk.text) or (
-            "\n" in finding.found
-            and (_BLOCK_BREAK if chunk.html else _PARAGRAPH_BREAK).search(finding.found)
-        ):
+        if index not in paragraphs:
+            paragraphs[index] = Paragraphs(chunk.text, blocks=chunk.html)
+        chunk_paragraphs = paragraphs[index]
+        if finding.end > offset + len(chunk.text) or chunk_paragraphs.crosses_break(finding):
             return _check_chunks_one_by_one(chunks, matcher=matcher, service_lines=scope)
         start = finding.start - offset
-        line, column = line_col(chunk.text, start)
+        line, column = chunk_paragraphs.locate(start)
         local = replace(finding, start=start, end=finding.end - offset, line=line, column=column)
-        breaks = _BLOCK_BREAK if chunk.html else _PARAGRAPH_BREAK
-        results.append(ObjectFinding.of(chunk.path, _within_paragraph(chunk.text, local, breaks)))
+        results.append(ObjectFinding.of(chunk.path, chunk_paragraphs.with_context(local)))
     return results
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "extract_text",
     "html_to_text",
     "iter_chunks",
+    "markdown_to_text",
     "mask_urls",
 ]
 
@@ -55,7 +56,6 @@ BLOCK_TAGS = frozenset(
         "article",
         "aside",
         "blockquote",
-        "br",
         "dd",
         "details",
         "div",
@@ -337,8 +337,10 @@ _HTML_TOKEN = re.compile(
 def html_to_text(source: str) -> MappedText:
     """The visible text of an HTML fragment or document, one line per block.
 
-    Line breaks inside the source become spaces (HTML ignores them); block elements
-    start a new line; ``script``/``style`` content is dropped; character references
+    Line breaks inside the source become spaces (HTML ignores them), and so does
+    ``<br>`` (a phrase goes on across it); block elements start a new line; inline
+    elements (``<b>``, ``<a>``, ``<span>``...) add nothing, so markup inside a phrase
+    or a word doesn't break it; ``script``/``style`` content is dropped; character references
     are decoded. ``source_offset`` maps any text offset back into ``source``.
     """
     builder = _TextBuilder()
@@ -365,6 +367,10 @@ def html_to_text(source: str) -> MappedText:
                 skip_until = name
             elif name in BLOCK_TAGS:
                 builder.line_break(start)
+            elif name == "br":
+                # A line break inside a block (Shift+Enter in the editor): the phrase
+                # goes on, as it does across a line break in plain text.
+                builder.add(" ", start, literal=False)
         elif text.startswith("&"):
             decoded = html.unescape(text)
             builder.add(decoded, start, literal=decoded == text)
@@ -420,3 +426,60 @@ class _TextBuilder:
             source_starts=tuple(self.source_starts),
             literal=tuple(self.literal),
         )
+
+
+# Markdown: the same text with its syntax made invisible, so offsets don't move.
+
+# Ignored by the matcher wherever it is (``glossary.terminology.INVISIBLE``): syntax
+# inside or around a word ("car**diac**", "_cardiac rehab_") then joins, not splits.
+_HIDDEN = "\u200b"
+_MD_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[^\n]*$", re.MULTILINE)
+_MD_INLINE_LINK = re.compile(
+    r"""(?P<open>!?\[)(?P<text>[^\]\n]*)(?P<target>\]\([^)\n]*\)|\]\[[^\]\n]*\])"""
+)
+_MD_AUTOLINK = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9+.-]{1,31}:|[^\s@<>]+@)[^\s<>]*>")
+_MD_CODE_FENCE = re.compile(r"^ {0,3}(?:```|~~~)[^\n]*$", re.MULTILINE)
+_MD_LIST_BULLET = re.compile(r"^( {0,3})([*+-])(?= )", re.MULTILINE)
+_MD_DELIMITERS = re.compile(r"\*+|_+|~~+|`+")
+
+
+def markdown_to_text(source: str) -> str:
+    """The copy of a Markdown document, as long as the document, offset for offset.
+
+    Link and image targets (``(/services/cardiac-rehab)``, ``[ref]``), reference
+    definitions, autolinks and code fences become spaces: they are never copy. The
+    link text and image alt text stay. Emphasis and code delimiters (``*``, ``_``,
+    ``~~``, backticks) become an invisible character the matcher ignores, so
+    ``_cardiac rehab_`` and ``car**diac**`` read as the words; an underscore inside a
+    word (``rehab_2``) is not emphasis in Markdown and stays. List bullets become
+    spaces. Every other character (headings' ``#``, quotes' ``>``) is punctuation
+    already.
+    """
+    chars = list(source)
+
+    def blank(start: int, end: int, char: str = " ") -> None:
+        for index in range(start, end):
+            if chars[index] not in "\n":
+                chars[index] = char
+
+    for match in _MD_REFERENCE_DEFINITION.finditer(source):
+        blank(*match.span())
+    for match in _MD_CODE_FENCE.finditer(source):
+        blank(*match.span())
+    for match in _MD_AUTOLINK.finditer(source):
+        blank(*match.span())
+    for match in _MD_INLINE_LINK.finditer(source):
+        blank(*match.span("open"), _HIDDEN)
+        blank(*match.span("target"))
+    for match in _MD_LIST_BULLET.finditer(source):
+        blank(*match.span(2))
+    for match in _MD_DELIMITERS.finditer(source):
+        start, end = match.span()
+        if chars[start] != source[start]:
+            continue  # Already blanked (inside a link target).
+        before = source[start - 1] if start else " "
+        after = source[end] if end < len(source) else " "
+        if match.group()[0] == "_" and before.isalnum() and after.isalnum():
+            continue  # snake_case: not emphasis.
+        blank(start, end, _HIDDEN)
+    return mask_urls("".join(chars))

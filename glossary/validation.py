@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from glossary.terminology import Matcher, Term
+from glossary.terminology import Matcher, Term, normalise_typography
 
 # Separates the variants in a glossary file's ``variants`` cell (``glossary.csv_io``),
 # so no variant may contain it.
@@ -29,10 +29,17 @@ def variant_problems(preferred: str, variants: Sequence[str], *, case_sensitive:
         key="candidate", preferred=preferred, variants=variants, case_sensitive=case_sensitive
     )
     for finding in Matcher([candidate]).find(preferred):
-        problems.append(
-            f"“{finding.variant}” would flag the preferred term itself "
-            f"(it matches “{finding.found}” in “{preferred}”)."
-        )
+        if normalise_typography(finding.variant) == normalise_typography(preferred):
+            problems.append(
+                f"“{finding.variant}” is the preferred term itself, so it would flag every "
+                "correct use. (A variant that differs from it only in capitalisation or "
+                "hyphenation is allowed: it flags exactly that difference.)"
+            )
+        else:
+            problems.append(
+                f"“{finding.variant}” would flag the preferred term itself "
+                f"(it matches “{finding.found}” in “{preferred}”)."
+            )
     return problems
 
 

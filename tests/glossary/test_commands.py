@@ -143,6 +143,7 @@ def test_json_output_for_scripts(db, glossary_file, draft_files):
         "column": 15,
         "found": "prior auth",
         "preferred": "prior authorization",
+        "replacement": "prior authorization",
         "variant": "prior auth",
         "context": "We handle the prior auth. Ask about [heart rehab](…",
         "term": 3,

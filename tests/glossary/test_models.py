@@ -28,12 +28,31 @@ def test_variants_are_one_per_line_and_normalised(cardiology):
 
 def test_a_variant_that_would_flag_the_preferred_term_itself_is_refused(cardiology):
     term = GlossaryTerm(
-        service_line=cardiology, preferred="Cardiac Rehabilitation Program", variants="program"
+        service_line=cardiology,
+        preferred="Cardiac Rehabilitation Program",
+        variants="Cardiac  Rehabilitation\u00a0Program",
     )
     assert validation_errors(term)["variants"] == [
-        "“program” would flag the preferred term itself (it matches “Program” in "
-        "“Cardiac Rehabilitation Program”)."
+        "“Cardiac Rehabilitation Program” is the preferred term itself, so it would flag "
+        "every correct use. (A variant that differs from it only in capitalisation or "
+        "hyphenation is allowed: it flags exactly that difference.)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("preferred", "variants"),
+    [
+        ("Cardiac Rehabilitation Program", "program"),  # flagged outside the program name
+        ("COVID-19", "COVID"),
+        ("follow-up care", "follow up care"),  # a hyphenation rule
+        ("MyChart", "Mychart\nMYCHART"),  # capitalisation rules
+    ],
+)
+def test_a_variant_inside_the_preferred_term_or_a_style_rule_is_allowed(
+    cardiology, preferred, variants
+):
+    term = GlossaryTerm(service_line=cardiology, preferred=preferred, variants=variants)
+    term.full_clean()
 
 
 def test_a_variant_may_not_contain_the_csv_separator(cardiology):
@@ -162,12 +181,12 @@ def test_an_invalid_term_in_the_admin_shows_the_reason(admin_client, cardiology)
             "service_line": cardiology.pk,
             "preferred": "Heart Failure Clinic",
             "kind": "program_name",
-            "variants": "clinic",
+            "variants": "heart failure clinic\nHeart Failure Clinic",
             "action-publish": "",
         },
     )
     assert response.status_code == 200
-    assert "would flag the preferred term itself" in response.content.decode()
+    assert "is the preferred term itself" in response.content.decode()
     assert not GlossaryTerm.objects.exists()
 
 

@@ -4,12 +4,17 @@ Without paths: checks all stored content (the live version of every live object 
 the latest draft of every object that has one; ``--live-only`` for live content
 only) against the approved glossary. With paths: checks text, Markdown or HTML files
 (an e-mail draft, a web export). ``--glossary FILE.csv`` uses a glossary file instead
-of the approved terms.
+of the approved terms, validated exactly as an import validates it.
+
+Findings are written as they are found (``--format json`` too), so memory holds one
+file or one object at a time, whatever the number of findings.
 
 Exit status: 0 no findings, 1 findings, 2 usage error (unreadable file, bad glossary).
 """
 
 import json
+import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,6 +25,7 @@ from glossary.matching import build_matcher, get_matcher
 from glossary.selectors import LIVE, stored_versions
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 
 
 class Command(BaseCommand):
@@ -53,20 +59,19 @@ class Command(BaseCommand):
             raise CommandError("--live-only applies to stored content only.", returncode=2)
         matcher = self._matcher(glossary)
         if paths:
-            findings = self._check_files(paths, matcher, service_lines or None)
+            # Every file is readable before anything is printed (a usage error never
+            # leaves half a report), then each is read again and checked on its own:
+            # memory holds one file and its findings at a time.
+            documents = [_document(name) for name in paths]
+            for name, _ in documents:
+                _read(name)
+            findings = _file_findings(documents, matcher, service_lines or None)
         else:
-            findings = self._check_stored(matcher, live_only=options["live_only"])
+            findings = _stored_findings(matcher, live_only=options["live_only"])
 
-        if format == "json":
-            self.stdout.write(json.dumps(findings, ensure_ascii=False, indent=2))
-        else:
-            for finding in findings:
-                self.stdout.write(_text_line(finding))
-            checked = "files" if paths else "stored content"
-            self.stdout.write(
-                f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {checked}."
-            )
-        if findings:
+        write = _write_json if format == "json" else _write_text
+        count = write(self.stdout, findings, checked="files" if paths else "stored content")
+        if count:
             raise SystemExit(1)
 
     def _matcher(self, glossary):
@@ -80,56 +85,83 @@ class Command(BaseCommand):
             raise CommandError(f"Can't use the glossary {glossary}.", returncode=2) from error
         return build_matcher(row.term() for row in rows)
 
-    def _check_files(self, paths, matcher, service_lines):
-        documents = []
-        for name in paths:
-            path = Path(name)
-            try:
-                text = path.read_bytes().decode("utf-8-sig")
-            except OSError as error:
-                raise CommandError(f"Can't read {name}: {error.strerror}.", returncode=2) from error
-            except UnicodeDecodeError as error:
-                raise CommandError(f"{name} is not UTF-8 text.", returncode=2) from error
-            documents.append((name, text, path.suffix.lower() in HTML_SUFFIXES))
-        findings = []
-        for name, text, is_html in documents:
-            for finding in check_document(
-                text, matcher=matcher, html=is_html, service_lines=service_lines
-            ):
-                findings.append(
-                    {
-                        "source": name,
-                        "field": None,
-                        "line": finding.line,
-                        "column": finding.column,
-                        "found": finding.found,
-                        "preferred": finding.preferred,
-                        "variant": finding.variant,
-                        "context": finding.context,
-                        "term": finding.term_key,
-                        "service_line": finding.service_line,
-                    }
-                )
-        return findings
 
-    def _check_stored(self, matcher, *, live_only):
-        findings = []
-        for stored in stored_versions(live_only=live_only):
-            for finding in check_stored(stored, matcher=matcher):
-                findings.append(
-                    {
-                        "source": stored.source,
-                        "object": str(stored.obj),
-                        "type": str(stored.obj._meta.verbose_name),
-                        "version": stored.version,
-                        **finding.as_dict(),
-                    }
-                )
-        return findings
+def _document(name):
+    suffix = Path(name).suffix.lower()
+    kind = "html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES else ""
+    return name, kind
+
+
+def _read(name) -> str:
+    try:
+        return Path(name).read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise CommandError(f"Can't read {name}: {error.strerror}.", returncode=2) from error
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{name} is not UTF-8 text.", returncode=2) from error
+
+
+def _file_findings(documents, matcher, service_lines) -> Iterator[dict]:
+    for name, kind in documents:
+        text = _read(name)
+        findings = check_document(
+            text,
+            matcher=matcher,
+            html=kind == "html",
+            markdown=kind == "markdown",
+            service_lines=service_lines,
+        )
+        del text  # Only the findings are kept while they are written.
+        for finding in findings:
+            yield {
+                "source": name,
+                "field": None,
+                "line": finding.line,
+                "column": finding.column,
+                "found": finding.found,
+                "preferred": finding.preferred,
+                "replacement": finding.replacement,
+                "variant": finding.variant,
+                "context": finding.context,
+                "term": finding.term_key,
+                "service_line": finding.service_line,
+            }
+
+
+def _stored_findings(matcher, *, live_only) -> Iterator[dict]:
+    for stored in stored_versions(live_only=live_only):
+        for finding in check_stored(stored, matcher=matcher):
+            yield {
+                "source": stored.source,
+                "object": str(stored.obj),
+                "type": str(stored.obj._meta.verbose_name),
+                "version": stored.version,
+                **finding.as_dict(),
+            }
+
+
+def _write_json(stream, findings, *, checked) -> int:
+    """A JSON list, written one finding at a time; returns how many."""
+    count = 0
+    for finding in findings:
+        item = textwrap.indent(json.dumps(finding, ensure_ascii=False, indent=2), "  ")
+        stream.write(("[\n" if not count else ",\n") + item, ending="")
+        count += 1
+    stream.write("\n]" if count else "[]")
+    return count
+
+
+def _write_text(stream, findings, *, checked) -> int:
+    count = 0
+    for finding in findings:
+        stream.write(_text_line(finding))
+        count += 1
+    stream.write(f"{count} finding{'s' if count != 1 else ''} in {checked}.")
+    return count
 
 
 def _text_line(finding):
-    where = f'"{finding["found"]}" → use "{finding["preferred"]}"'
+    where = f'"{finding["found"]}" → use "{finding["replacement"]}"'
     if finding["field"] is None:
         return f"{finding['source']}:{finding['line']}:{finding['column']}: {where}"
     version = "" if finding["version"] == LIVE else f" [{finding['version']}]"
