@@ -65,6 +65,12 @@ def _inline_image(src):
 def for_buyers(html):
     """``html`` (rendered blocks) with nothing in it that leads back into Concord."""
     soup = BeautifulSoup(html, "html.parser")
+    for block in soup.select(".block-document"):
+        # A file block: files stay inside Concord; the buyer sees what it is.
+        label = block.find("a")
+        name = label.get_text(" ", strip=True) if label else block.get_text(" ", strip=True)
+        block.clear()
+        block.append(f"{name} — a file your contact can send you on request.")
     for link in soup.find_all("a"):
         href = (link.get("href") or "").strip()
         if href and _is_external(href):
