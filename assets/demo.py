@@ -3,11 +3,12 @@ service-line pages, enablement assets, talk tracks, objections and some usage.
 
 The content comes from ``assets/demo_data/`` (``approved_messages.yaml``,
 ``service_line_pages.yaml``, ``enablement_assets.yaml``, ``objections.yaml``,
-``talk_tracks.yaml``), read in that order because later files name earlier records by
-title. Everything is created as drafts (saved revisions) by the demo marketer and queued
-for review as each record's ``review`` key says (``cms.demodata.queue_for_review``):
-``reviews.demo`` takes the queue through the real review workflow. Until it runs, the
-demo library is empty — by design.
+``talk_tracks.yaml``, ``content_requests.yaml``), read in that order because later
+files name earlier records by title. Everything is created as drafts (saved revisions)
+by the demo marketer and queued for review as each record's ``review`` key says
+(``cms.demodata.queue_for_review``): ``reviews.demo`` takes the queue through the real
+review workflow. Until it runs, the demo library is empty — by design. Content requests
+are reps' asks, made through ``content_request_ask``.
 
 Idempotent: each object is looked up by its natural key (title, slug or normalised
 objection wording) before it is created, and nothing that exists is changed. The
@@ -32,9 +33,14 @@ from assets.models import (
     UsageEvent,
 )
 from assets.models.objections import Objection
-from assets.services import ensure_internal_collection, ensure_library, objection_log
+from assets.services import (
+    content_request_ask,
+    ensure_internal_collection,
+    ensure_library,
+    objection_log,
+)
 from cms.demodata import Taxonomy, queue_for_review, read
-from cms.models import ApprovedMessage, ServiceLinePage
+from cms.models import ApprovedMessage, JourneyStage, Segment, ServiceLine, ServiceLinePage
 
 
 def seed(context):
@@ -53,6 +59,7 @@ def seed(context):
     objections = seed_objections(context, taxonomy, assets, rep, marketer)
     seed_talk_tracks(context, library, taxonomy, messages, assets, objections, marketer)
     seed_usage(rep)
+    seed_content_requests(context, taxonomy)
 
 
 def _review(context, obj, record):
@@ -308,4 +315,48 @@ def seed_usage(rep):
                     created_at=now - datetime.timedelta(days=rng.randint(0, 80)),
                 )
             )
+    # Reps looking up calls ("Before your call", the library filtered to one call): the
+    # coverage map's look-up counts. The first calls of each stage, most often.
+    calls = [
+        (line, stage, segment)
+        for line in ServiceLine.objects.order_by("name")[:4]
+        for stage in JourneyStage.objects.order_by("order")[:3]
+        for segment in Segment.objects.order_by("name")[:3]
+    ]
+    for line, stage, segment in calls:
+        for _ in range(rng.randint(0, 6)):
+            events.append(
+                UsageEvent(
+                    kind=UsageEvent.Kind.SEARCH,
+                    user=rep,
+                    service_line=line,
+                    stage=stage,
+                    segment=segment,
+                    created_at=now - datetime.timedelta(days=rng.randint(0, 80)),
+                )
+            )
     UsageEvent.objects.bulk_create(events)
+
+
+def seed_content_requests(context, taxonomy):
+    """Open requests reps made for calls the library doesn't cover well. Idempotent: an
+    ask by the same person is counted once (``content_request_ask``)."""
+    for record in read("assets", "content_requests"):
+        lines = taxonomy.lines([record["service_line"]])
+        stages = taxonomy.stage_list([record["stage"]])
+        segments = taxonomy.segment_list([record["segment"]])
+        if not (lines and stages and segments):
+            continue
+        for position, username in enumerate(record["asked_by"]):
+            user = context.users.get(username)
+            if user is None:
+                continue
+            content_request_ask(
+                user=user,
+                service_line=lines[0],
+                stage=stages[0],
+                segment=segments[0],
+                kind=record.get("kind") or "",
+                note=record.get("note", "") if position == 0 else "",
+                source=record.get("source", "other"),
+            )

@@ -4,7 +4,8 @@ import unicodedata
 
 from django import forms
 
-from assets.models import Objection
+from assets.models import ContentRequestAsk, Objection
+from assets.models.library import Kind
 from assets.models.objections import normalise_verbatim
 
 NO_WORDS = (
@@ -67,6 +68,55 @@ class ObjectionLogForm(forms.Form):
             raise forms.ValidationError(CONTROL_CHARACTERS, code="control")
         if not normalise_verbatim(text):
             raise forms.ValidationError(NO_WORDS, code="no_words")
+        return text
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in ("service_line", "stage", "segment"):
+            if cleaned_data.get(name):
+                cleaned_data[name] = self.taxonomy.lookup(name, cleaned_data[name])
+        return cleaned_data
+
+
+class ContentRequestForm(forms.Form):
+    """Ask marketing for material for one call (prefilled from where the rep was)."""
+
+    service_line = forms.ChoiceField(
+        label="Service line", error_messages={"required": "Choose the service line."}
+    )
+    stage = forms.ChoiceField(
+        label="Journey stage", error_messages={"required": "Choose the journey stage."}
+    )
+    segment = forms.ChoiceField(
+        label="Buyer", error_messages={"required": "Choose who the material is for."}
+    )
+    kind = forms.ChoiceField(label="What would help", required=False)
+    note = forms.CharField(
+        label="Anything marketing should know? (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the buyer asks for, or what the material should answer.",
+    )
+    source = forms.ChoiceField(
+        required=False, choices=ContentRequestAsk.Source.choices, widget=forms.HiddenInput
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, taxonomy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taxonomy = taxonomy
+        self.fields["service_line"].choices = _taxonomy_choices(taxonomy.service_lines, "Choose…")
+        self.fields["stage"].choices = _taxonomy_choices(taxonomy.stages, "Choose…")
+        self.fields["segment"].choices = _taxonomy_choices(taxonomy.segments, "Choose…")
+        self.fields["kind"].choices = [("", "Any approved material"), *Kind.choices]
+
+    def clean_note(self):
+        text = self.cleaned_data["note"]
+        if "\ufffd" in text:
+            raise forms.ValidationError(UNREADABLE, code="unreadable")
+        if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text):
+            raise forms.ValidationError(CONTROL_CHARACTERS, code="control")
         return text
 
     def clean(self):

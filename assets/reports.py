@@ -1,28 +1,40 @@
-"""Admin reports for marketing: the monthly objection review and library usage.
+"""Admin reports for marketing: the monthly objection review, library usage and the
+coverage map.
 
-Both are Wagtail ``ReportView``s, so each has filters and CSV/XLSX export
-(``?export=csv``) for free. The queries behind them come first.
+The first are Wagtail ``ReportView``s, so each has filters and CSV/XLSX export
+(``?export=csv``) for free; the queries behind them come first. The coverage map is a
+grid, not a table of rows: its own view over ``assets.coverage``.
 """
 
+import csv
 from datetime import timedelta
+from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.views.generic import TemplateView
 
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, NumberColumn, TitleColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.admin.widgets.boolean_radio_select import BooleanRadioSelect
 
 import django_filters
 
-from assets.models import LibraryItemPage, Objection, UsageEvent
+from assets import coverage
+from assets.filters import Taxonomy
+from assets.models import LibraryIndexPage, LibraryItemPage, Objection, UsageEvent
 from assets.models.library import Kind
 from cms import publication
 from cms.exports import FormulaSafeExportMixin
 from cms.models import JourneyStage, ServiceLine
+from cms.publication import Viewer, viewer_of
 
 PERIODS = [("30", "Last 30 days"), ("90", "Last 90 days"), ("365", "Last 12 months")]
 DEFAULT_PERIOD = 90
@@ -343,3 +355,67 @@ class StageUsageReportView(FormulaSafeExportMixin, ReportView):
 
     def filter_queryset(self, queryset):
         return queryset  # only the period applies, in get_queryset
+
+
+# Coverage map ----------------------------------------------------------------------------
+
+
+def can_view_coverage(user):
+    """Marketers, compliance reviewers and administrators (``Viewer.is_staff_editor``)."""
+    return Viewer.of(user).is_staff_editor
+
+
+class CoverageView(WagtailAdminTemplateMixin, TemplateView):
+    """``/admin/reports/coverage/``: the coverage map (``assets.coverage``), one panel per
+    segment or one segment (``?segment=slug``); ``?export=csv`` gives it as CSV."""
+
+    template_name = "assets/admin/coverage.html"
+    page_title = "Coverage map"
+    header_icon = "table"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_coverage(viewer_of(request)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get(self, request, *args, **kwargs):
+        taxonomy = Taxonomy.load()
+        raw = request.GET.get("segment", "").strip()
+        segment = taxonomy.lookup("segment", raw) if raw else None
+        if raw and segment is None:
+            context = self.get_context_data(
+                error=f"There is no segment “{raw[:60]}”.", taxonomy=taxonomy, chosen=""
+            )
+            return self.render_to_response(context, status=400)
+        map_ = coverage.coverage_map(segment=segment, taxonomy=taxonomy)
+        if request.GET.get("export") == "csv":
+            return _csv_response(coverage.csv_rows(map_), "coverage-map.csv")
+        library = LibraryIndexPage.objects.first()
+        context = self.get_context_data(
+            coverage=map_,
+            panels=map_.panels(),
+            most_wanted=map_.most_wanted(),
+            states=[(key, *value) for key, value in coverage.STATES.items()],
+            taxonomy=taxonomy,
+            chosen=segment.slug if segment else "",
+            library_url=library.url if library else None,
+            requests_url=reverse("assets_requests:index"),
+            expiring_days=coverage.EXPIRING_DAYS,
+            search_days=coverage.SEARCH_DAYS,
+            export_query=urlencode({"segment": segment.slug, "export": "csv"})
+            if segment
+            else "export=csv",
+        )
+        return self.render_to_response(context)
+
+
+def _csv_response(rows, filename):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for row in rows:
+        writer.writerow(row)
+    return response

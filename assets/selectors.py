@@ -66,6 +66,27 @@ class ItemTaxonomy:
     segments: list
 
 
+TAXONOMY_LINK_TABLES = {
+    "service_lines": ("serviceline_id", ServiceLine),
+    "stages": ("journeystage_id", JourneyStage),
+    "segments": ("segment_id", Segment),
+}
+
+
+def taxonomy_links(which):
+    """``(item id, relation, taxonomy pk)`` for every taxonomy link of the library items
+    ``which`` selects (a ``Q`` on ``libraryitempage_id``): one UNION query of the three
+    link tables; ``relation`` is ``service_lines``, ``stages`` or ``segments``."""
+    queries = [
+        getattr(LibraryItemPage, name)
+        .through.objects.filter(which)
+        .annotate(relation=Value(name, output_field=CharField()))
+        .values_list("libraryitempage_id", "relation", column)
+        for name, (column, _model) in TAXONOMY_LINK_TABLES.items()
+    ]
+    return list(queries[0].union(*queries[1:], all=True))
+
+
 def attach_taxonomy(items, taxonomy=None, *, request=None):
     """Set ``item.taxonomy`` (service lines, stages, segments) on library items, and
     ``item.listing_url`` (its URL, computed once).
@@ -77,20 +98,8 @@ def attach_taxonomy(items, taxonomy=None, *, request=None):
     if not items:
         return items
     taxonomy = taxonomy or Taxonomy.load()
-    ids = [item.pk for item in items]
-    tables = {
-        "service_lines": ("serviceline_id", ServiceLine),
-        "stages": ("journeystage_id", JourneyStage),
-        "segments": ("segment_id", Segment),
-    }
-    queries = [
-        getattr(LibraryItemPage, name)
-        .through.objects.filter(libraryitempage_id__in=ids)
-        .annotate(relation=Value(name, output_field=CharField()))
-        .values_list("libraryitempage_id", "relation", column)
-        for name, (column, _model) in tables.items()
-    ]
-    links = list(queries[0].union(*queries[1:], all=True))
+    tables = TAXONOMY_LINK_TABLES
+    links = taxonomy_links(Q(libraryitempage_id__in=[item.pk for item in items]))
     lookups = {name: taxonomy.by_pk(name) for name in tables}
     for name, (_column, model) in tables.items():
         missing = {pk for _, relation, pk in links if relation == name} - set(lookups[name])

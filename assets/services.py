@@ -1,9 +1,13 @@
-"""Domain actions for the rep library: setting it up, objections and usage."""
+"""Domain actions for the rep library: setting it up, objections, usage and content
+requests."""
 
+import logging
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce, Greatest, Least
@@ -12,14 +16,20 @@ from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from assets.models import (
+    ContentRequest,
+    ContentRequestAsk,
     LibraryIndexPage,
     Objection,
     ObjectionHearing,
     ObjectionPhrase,
     UsageEvent,
 )
+from assets.models.library import Kind
 from cms import freshness, roles
 from cms.models import HomePage
+from cms.publication import Viewer
+
+logger = logging.getLogger(__name__)
 
 INTERNAL_COLLECTION = "Internal sales material"
 LIBRARY_TITLE = "Sales library"
@@ -259,3 +269,134 @@ def usage_record_pack(*, user, pack):
     ]
     UsageEvent.objects.bulk_create(events)
     return pack_id
+
+
+# Content requests ------------------------------------------------------------------------
+
+
+def content_request_ask(
+    *, user, service_line, stage, segment, kind="", note="", source=ContentRequestAsk.Source.OTHER
+):
+    """A rep asks marketing for material for one call: ``(request, counted)``.
+
+    One open request per call and kind: the first ask creates it, later asks by other
+    reps count on it (``times_requested + 1``); a rep who already asked isn't counted
+    twice (``counted`` is False). Two reps asking at once hit the unique constraint and
+    the second counts on the first's request.
+    """
+    if kind and kind not in Kind.values:
+        raise ValidationError(f"“{kind[:60]}” is not a kind of material.")
+    call = {"service_line": service_line, "stage": stage, "segment": segment, "kind": kind or ""}
+    now = timezone.now()
+    with transaction.atomic():
+        request = ContentRequest.objects.filter(status=ContentRequest.Status.OPEN, **call).first()
+        if request is None:
+            try:
+                with transaction.atomic():
+                    request = ContentRequest.objects.create(
+                        **call, first_requested_at=now, last_requested_at=now
+                    )
+            except IntegrityError:  # another rep asked at the same moment
+                request = ContentRequest.objects.get(status=ContentRequest.Status.OPEN, **call)
+        user = user if getattr(user, "is_authenticated", False) else None
+        if user is not None and request.asks.filter(user=user).exists():
+            return request, False
+        ContentRequestAsk.objects.create(
+            request=request, user=user, source=source, note=(note or "").strip()[:500], asked_at=now
+        )
+        ContentRequest.objects.filter(pk=request.pk).update(
+            times_requested=F("times_requested") + 1, last_requested_at=now
+        )
+        request.refresh_from_db(fields=["times_requested", "last_requested_at"])
+    return request, True
+
+
+def content_request_done(*, request, item, user):
+    """Mark a request done with the library item that answers it.
+
+    The item must be tagged for the request's call. If it is already approved and
+    current the reps who asked are e-mailed when this transaction commits; otherwise
+    they are e-mailed when it goes live (``reviews.events.approval_live``).
+    """
+    item = item.specific if hasattr(item, "specific") else item
+    tagged = {
+        "service line": item.service_lines.filter(pk=request.service_line_id).exists(),
+        "stage": item.stages.filter(pk=request.stage_id).exists(),
+        "segment": item.segments.filter(pk=request.segment_id).exists(),
+    }
+    untagged = [name for name, ok in tagged.items() if not ok]
+    if untagged:
+        raise ValidationError(
+            f"“{item.title}” isn't tagged with the request's {' and '.join(untagged)}; "
+            "tag it first, so reps find it for this call."
+        )
+    with transaction.atomic():
+        ContentRequest.objects.filter(pk=request.pk).update(
+            status=ContentRequest.Status.DONE,
+            fulfilled_by=item,
+            done_at=timezone.now(),
+            done_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        request.refresh_from_db()
+        content_request_notify(item=item)
+    return request
+
+
+def content_request_notify(*, item):
+    """E-mail the reps who asked for requests ``item`` answers, once it is approved and
+    current; each request is announced once (``notified_at``). Sent after commit."""
+    from assets.selectors import item_is_visible
+
+    if not item_is_visible(item, Viewer.sales_rep()):
+        return 0
+    requests = list(
+        ContentRequest.objects.filter(
+            fulfilled_by=item, status=ContentRequest.Status.DONE, notified_at__isnull=True
+        ).select_related("service_line", "stage", "segment")
+    )
+    if not requests:
+        return 0
+    ContentRequest.objects.filter(pk__in=[request.pk for request in requests]).update(
+        notified_at=timezone.now()
+    )
+    asks = (
+        ContentRequestAsk.objects.filter(request__in=requests, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "request")
+    )
+    _site, _root, path = item.get_url_parts() or (None, None, item.url_path)
+    link = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    by_request = {request.pk: request for request in requests}
+    messages = []
+    for ask in asks:
+        request = by_request[ask.request_id]
+        person = ask.user
+        messages.append(
+            EmailMessage(
+                subject=f"Now in the library: {item.title}",
+                body="\n".join(
+                    [
+                        f"Hello {person.get_short_name() or person.get_username()},",
+                        "",
+                        f"You asked for {request.need}. It is approved and in the library:",
+                        "",
+                        f"  {item.title}",
+                        f"  {link}",
+                        "",
+                        "— Concord",
+                    ]
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[person.email],
+            )
+        )
+    connection = get_connection()  # the e-mail settings in force now
+
+    def send():
+        try:
+            connection.send_messages(messages)
+        except OSError:  # the mail server is down: "My requests" still shows it
+            logger.exception("Couldn't e-mail reps about %s", item.pk)
+
+    transaction.on_commit(send)
+    return len(messages)

@@ -31,8 +31,8 @@ from assets.filters import (
     Taxonomy,
     parse_library_filters,
 )
-from assets.forms import ObjectionLogForm
-from assets.models import EnablementAssetPage, TalkTrackPage, UsageEvent
+from assets.forms import ContentRequestForm, ObjectionLogForm
+from assets.models import ContentRequestAsk, EnablementAssetPage, TalkTrackPage, UsageEvent
 from assets.models.library import Kind, Purpose
 from assets.packs import call_pack
 from assets.pdf import views as pdf_views
@@ -151,6 +151,7 @@ def library_index(request, library):
         context["results_html"], outcome = library_results_html(
             request, library, filters, taxonomy, context, current=current
         )
+        _record_lookup(request, filters.call_context)
     response = TemplateResponse(request, library.template, context, status=status)
     if filters is not None:
         elapsed = (time.perf_counter() - started) * 1000
@@ -201,6 +202,19 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
     return html, "built"
 
 
+def _record_lookup(request, call):
+    """A rep looked up one call (the first page of it): counted on the coverage map."""
+    if call is None or request.GET.get("page", "1") not in ("", "1"):
+        return
+    services.usage_record(
+        user=request.user,
+        kind=UsageEvent.Kind.SEARCH,
+        service_line=call.service_line,
+        stage=call.stage,
+        segment=call.segment,
+    )
+
+
 # Before your call ----------------------------------------------------------------------
 
 
@@ -222,7 +236,14 @@ def before_your_call(request, library):
                 pack=call_pack(user=viewer_of(request), context=call),
                 pack_query=urlencode(call.as_query()),
                 log_next=request.get_full_path(),
+                request_link=request_url(
+                    library,
+                    context=call,
+                    source=ContentRequestAsk.Source.CALL,
+                    next_url=request.get_full_path(),
+                ),
             )
+            _record_lookup(request, call)
     elif any(chosen.values()):
         context["filter_error"] = (
             "Choose a service line, a stage and a buyer to see your call plan."
@@ -275,6 +296,105 @@ def objection_log(request, library):
     context = _base_context(request, library, "objection")
     context.update(form=form, back_url=_safe_next(request, form["next"].value(), fallback))
     return private(TemplateResponse(request, "library/objection_log.html", context))
+
+
+# Content requests ----------------------------------------------------------------------------
+
+
+def request_url(library, *, context=None, kind="", source="", next_url=""):
+    """The link to ask for material, with the call (a ``CallContext`` or a mapping of
+    slugs), kind, where the rep was and where to come back to prefilled."""
+    params = {}
+    if context is not None:
+        query = context.as_query() if hasattr(context, "as_query") else context
+        params.update({name: query[name] for name in CallContext.FIELDS if query.get(name)})
+    if kind:
+        params["kind"] = kind
+    if source:
+        params["source"] = source
+    if next_url:
+        params["next"] = next_url
+    base = f"{library.url}requests/new/"
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def content_request(request, library):
+    """Ask marketing for material: GET the form (prefilled), POST counts or creates."""
+    require_library_user(request)
+    taxonomy = Taxonomy.load()
+    fallback = f"{library.get_url(request=request)}requests/"
+    if request.method == "POST":
+        form = ContentRequestForm(request.POST, taxonomy=taxonomy)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                content_request_obj, counted = services.content_request_ask(
+                    user=request.user,
+                    service_line=data["service_line"],
+                    stage=data["stage"],
+                    segment=data["segment"],
+                    kind=data["kind"],
+                    note=data["note"],
+                    source=data["source"] or ContentRequestAsk.Source.OTHER,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                need = content_request_obj.need
+                others = content_request_obj.times_requested - 1
+                if not counted:
+                    messages.info(
+                        request, f"You already asked for {need}. We'll e-mail you when it's ready."
+                    )
+                elif others:
+                    messages.success(
+                        request,
+                        f"Thanks — counted. {others} other rep{'s' if others > 1 else ''} "
+                        f"asked for {need} too; we'll e-mail you when it's published.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        f"Thanks — marketing has your request for {need}. "
+                        "We'll e-mail you when it's published.",
+                    )
+                return redirect(_safe_next(request, data.get("next"), fallback))
+        status = 400 if form.errors else 200
+    elif request.method == "GET":
+        initial = {
+            name: request.GET.get(name, "") for name in (*CallContext.FIELDS, "kind", "source")
+        }
+        initial["next"] = _safe_next(request, request.GET.get("next"), "")
+        form = ContentRequestForm(initial=initial, taxonomy=taxonomy)
+        status = 200
+    else:
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = _base_context(request, library, "requests")
+    context.update(form=form, back_url=_safe_next(request, form["next"].value(), fallback))
+    return private(TemplateResponse(request, "library/request_form.html", context, status=status))
+
+
+def my_requests(request, library):
+    """The rep's own requests: open ones, and done ones with the item that answers them."""
+    require_library_user(request)
+    viewer = viewer_of(request)
+    asks = list(
+        ContentRequestAsk.objects.filter(user=request.user)
+        .select_related(
+            "request__service_line", "request__stage", "request__segment", "request__fulfilled_by"
+        )
+        .order_by("-asked_at")[:100]
+    )
+    answers = {ask.request.fulfilled_by_id for ask in asks if ask.request.fulfilled_by_id}
+    visible = set(
+        selectors.visible_library_items(viewer).filter(pk__in=answers).values_list("pk", flat=True)
+    )
+    for ask in asks:
+        item = ask.request.fulfilled_by
+        ask.answer = item if item is not None and item.pk in visible else None
+    context = _base_context(request, library, "requests")
+    context.update(asks=asks, new_url=request_url(library))
+    return private(TemplateResponse(request, "library/my_requests.html", context))
 
 
 # Items ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Admin for the library: objections (snippet), the duplicate merge, and the reports."""
+"""Admin for the library: objections (snippet), the duplicate merge, the reports, the
+coverage map and the content-request queue."""
 
 from django import forms
 from django.contrib import messages
@@ -14,7 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from assets import reports, services
+from assets import reports, request_admin, services
 from assets.models import Objection, UsageEvent
 from cms.exports import FormulaSafeExportMixin
 from cms.menus import PermissionMenuItem, policy_allows
@@ -159,9 +160,22 @@ report_urls = [
 ]
 
 
+request_urls = [
+    path("", request_admin.RequestQueueView.as_view(), name="index"),
+    path(
+        "results/",
+        request_admin.RequestQueueView.as_view(results_only=True),
+        name="index_results",
+    ),
+    path("<int:pk>/done/", request_admin.request_done_view, name="done"),
+]
+
+
 @hooks.register("register_admin_urls")
 def register_admin_urls():
     return [
+        path("reports/coverage/", reports.CoverageView.as_view(), name="assets_coverage"),
+        path("library-requests/", include((request_urls, "assets_requests"))),
         path("library-reports/", include((report_urls, "assets_reports"))),
         path(
             "objections/merge/<int:pk>/",
@@ -204,4 +218,28 @@ def register_stage_usage_menu_item():
         icon_name="list-ol",
         order=320,
         allowed=policy_allows(usage_permissions, ["view"]),
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_coverage_menu_item():
+    return PermissionMenuItem(
+        "Coverage map",
+        reverse("assets_coverage"),
+        name="coverage-map",
+        icon_name="table",
+        order=290,
+        allowed=reports.can_view_coverage,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_request_menu_item():
+    return PermissionMenuItem(
+        "Content requests",
+        reverse("assets_requests:index"),
+        name="content-requests",
+        icon_name="mail",
+        order=230,
+        allowed=policy_allows(request_admin.request_permissions, ["change", "view"]),
     )

@@ -8,10 +8,13 @@ from assets.models.objections import (
     ObjectionLinkedAsset,
     ObjectionPhrase,
 )
+from assets.models.requests import ContentRequest, ContentRequestAsk
 from assets.models.talk_tracks import TalkTrackAsset, TalkTrackObjection, TalkTrackPage
 from assets.models.usage import UsageEvent
 
 __all__ = [
+    "ContentRequest",
+    "ContentRequestAsk",
     "EnablementAssetAttachment",
     "EnablementAssetPage",
     "LibraryIndexPage",

@@ -247,6 +247,18 @@ class LibraryIndexPage(RoutablePageMixin, Page):
 
         return views.objection_log(request, self)
 
+    @path("requests/")
+    def content_requests(self, request):
+        from assets import views
+
+        return views.my_requests(request, self)
+
+    @path("requests/new/")
+    def content_request(self, request):
+        from assets import views
+
+        return views.content_request(request, self)
+
     @path("pack.pdf/")  # Wagtail resolves sub-routes with a trailing slash
     def pack_pdf(self, request):
         from assets import views

@@ -7,6 +7,10 @@ from django.utils import timezone
 class UsageEvent(models.Model):
     """What a rep used, recorded with a single INSERT and read only by the reports.
 
+    ``search`` rows (no page) record a rep looking up one call: the library filtered to
+    a service line, stage and segment, or "Before your call" for them. The coverage map
+    counts them per cell.
+
     A call pack writes one row per library item it contained (one bulk INSERT), all
     sharing the same ``pack_id``; the pack's service line, stage and segment are on
     every row. Taxonomy foreign keys use ``related_name="+"`` so usage history never
@@ -17,6 +21,7 @@ class UsageEvent(models.Model):
         VIEW = "view", "View"
         DOWNLOAD = "download", "Download"
         PACK = "pack", "Call pack"
+        SEARCH = "search", "Looked up a call"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     page = models.ForeignKey(

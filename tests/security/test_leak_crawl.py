@@ -199,3 +199,38 @@ def test_the_whole_demo_organisation_leaks_nothing_to_a_visitor(demo_organisatio
         assert response.status_code < 500, path
         body = b"" if response.streaming else response.content
         assert not demo_leaks(body.decode(errors="replace")), (path, demo_leaks(body.decode()))
+
+
+def test_requests_and_the_coverage_map_refuse_a_visitor(public_world, rep):
+    """Content requests (with a rep's note naming internal material) and the coverage
+    map (which lists internal titles) answer a visitor with a login page only."""
+    from assets.services import content_request_ask
+
+    w = public_world
+    request, _ = content_request_ask(
+        user=rep,
+        service_line=w.cardiology,
+        stage=w.stage,
+        segment=w.segment,
+        note=f"Like the {INTERNAL_MARKERS['asset_title']}, for evaluation",
+    )
+    call = "service_line=cardiology&stage=awareness&segment=referring-physician"
+    site_login, admin_login = reverse("login"), reverse("wagtailadmin_login")
+    urls = {
+        f"{w.library.url}requests/": site_login,
+        f"{w.library.url}requests/new/?{call}&source=results": site_login,
+        reverse("assets_coverage"): admin_login,
+        reverse("assets_coverage") + "?export=csv": admin_login,
+        reverse("assets_requests:index"): admin_login,
+        reverse("assets_requests:index") + "?export=csv": admin_login,
+        reverse("assets_requests:done", args=[request.pk]): admin_login,
+    }
+    client = Client()
+    for url, login in urls.items():
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert urlsplit(response["Location"]).path == login, url
+        assert not leaked(response.content.decode(errors="replace")), url
+    response = client.post(f"{w.library.url}requests/new/", {"service_line": "cardiology"})
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == site_login

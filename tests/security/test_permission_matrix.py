@@ -125,6 +125,16 @@ ROWS = [
     # A draft (never approved) item: Wagtail answers 404 before any privacy check.
     row("wagtail_serve", lambda w: w.draft_asset.url, NOT_FOUND),
     row("library_pack_pdf", lambda w: f"{w.library.url}pack.pdf?{PACK}", *LIBRARY),
+    # Content requests: every library role may ask and see their own.
+    row("wagtail_serve", lambda w: w.library.url + "requests/", *LIBRARY),
+    row("wagtail_serve", lambda w: f"{w.library.url}requests/new/?{PACK}", *LIBRARY),
+    row(
+        "wagtail_serve",
+        lambda w: w.library.url + "requests/new/",
+        SITE_LOGIN,
+        *["400"] * 4,  # an empty form: the form again, with its errors
+        method="post",
+    ),
     row("wagtaildocs_serve", lambda w: w.internal_document.url, *LIBRARY),
     # Media: images with their collection's privacy; document files never.
     row("concord_media", lambda w: w.public_image.file.url, OK),
@@ -202,6 +212,10 @@ ROWS = [
     row("assets_reports:usage", url("assets_reports:usage"), *STAFF),
     row("assets_reports:usage_by_stage", url("assets_reports:usage_by_stage"), *STAFF),
     row("assets_objection_merge", url("assets_objection_merge", "objection.pk"), *EDITORS),
+    row("assets_coverage", url("assets_coverage"), *STAFF),
+    row("assets_coverage", lambda w: reverse("assets_coverage") + "?export=csv", *STAFF),
+    row("assets_requests:index", url("assets_requests:index"), *STAFF),
+    row("assets_requests:done", url("assets_requests:done", "content_request.pk"), *EDITORS),
     row("glossary_admin:import", url("glossary_admin:import"), *EDITORS),
     row("glossary_admin:export", url("glossary_admin:export"), *STAFF),
     row("glossary_admin:consistency", url("glossary_admin:consistency"), *STAFF),
@@ -263,6 +277,7 @@ def matrix_world(world, marketer, reviewer, rep, admin_user):
     from wagtail.images.tests.utils import get_test_image_file
     from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
+    from assets.services import content_request_ask
     from tests.assets.factories import EnablementAssetFactory, ObjectionFactory
     from tests.glossary.factories import GlossaryTermFactory
 
@@ -272,6 +287,9 @@ def matrix_world(world, marketer, reviewer, rep, admin_user):
         collection=world.internal_document.collection
     )
     world.draft_asset = EnablementAssetFactory(title="Draft asset nobody approved")
+    world.content_request, _ = content_request_ask(
+        user=rep, service_line=world.cardiology, stage=world.stage, segment=world.segment
+    )
     Image = get_image_model()
     world.public_image = Image.objects.create(
         title="Rehab gym",
