@@ -10,16 +10,11 @@ only through the review workflow (``reviews``), whose finish action publishes.
 
 MARKETERS = "Marketers"
 COMPLIANCE = "Compliance reviewers"
-# Review by function, in parallel with compliance where a review route requires it
-# (``reviews``): clinical accuracy and legal soundness.
-CLINICAL = "Clinical reviewers"
-LEGAL = "Legal reviewers"
 SALES_REPS = "Sales reps"
 
-REVIEWER_ROLES = (COMPLIANCE, CLINICAL, LEGAL)
-ALL_ROLES = (MARKETERS, *REVIEWER_ROLES, SALES_REPS)
-STAFF_ROLES = (MARKETERS, *REVIEWER_ROLES)
-LIBRARY_ROLES = (SALES_REPS, MARKETERS, *REVIEWER_ROLES)
+ALL_ROLES = (MARKETERS, COMPLIANCE, SALES_REPS)
+STAFF_ROLES = (MARKETERS, COMPLIANCE)
+LIBRARY_ROLES = (SALES_REPS, MARKETERS, COMPLIANCE)
 
 # Model permissions per role: "app_label.codename". Codenames of models that don't
 # exist (yet) are skipped, so apps can add theirs here as they grow.
@@ -60,10 +55,6 @@ MODEL_PERMISSIONS = {
     },
     SALES_REPS: set(),
 }
-# Clinical and legal reviewers see what compliance reviewers see, except the audit
-# trail's report, which stays with compliance.
-for _role in (CLINICAL, LEGAL):
-    MODEL_PERMISSIONS[_role] = MODEL_PERMISSIONS[COMPLIANCE] - {"reviews.view_reviewevent"}
 
 # Document and image permissions, granted on the root collection.
 COLLECTION_PERMISSIONS = {
@@ -76,8 +67,6 @@ COLLECTION_PERMISSIONS = {
         "wagtailimages.choose_image",
     },
     COMPLIANCE: {"wagtaildocs.choose_document", "wagtailimages.choose_image"},
-    CLINICAL: {"wagtaildocs.choose_document", "wagtailimages.choose_image"},
-    LEGAL: {"wagtaildocs.choose_document", "wagtailimages.choose_image"},
     SALES_REPS: set(),
 }
 
@@ -86,8 +75,6 @@ COLLECTION_PERMISSIONS = {
 PAGE_PERMISSIONS = {
     MARKETERS: {"wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.lock_page"},
     COMPLIANCE: set(),
-    CLINICAL: set(),
-    LEGAL: set(),
     SALES_REPS: set(),
 }
 
