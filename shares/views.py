@@ -37,7 +37,7 @@ BUYER_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-PAGE_CACHE_SECONDS = 24 * 60 * 60
+CACHE_SECONDS = 24 * 60 * 60
 
 
 def _buyer_headers(response):
@@ -71,15 +71,21 @@ def _gone(request, state):
     return _buyer_headers(response.render())
 
 
+def _cache_key(namespace, share):
+    """Where what a share serves is kept. Everything that changes it moves the content
+    version or the date on (``cms.freshness.key``), except the rep's contact details,
+    which are part of the key; revocation and the link's expiry are checked before."""
+    parts = [share.pk, *services.sender_contact(share.created_by)]
+    return freshness.key(namespace, user=Viewer.anonymous(), parts=parts)
+
+
 def buyer_page(request, token):
     share, refused = _share_or_refusal(request, token)
     if refused:
         return refused
     if share.is_revoked or share.has_expired():
         return _gone(request, services.ShareState(share=share))
-    # Everything that changes what is served moves the content version or the date on
-    # (``cms.freshness.key``); revocation and the link's expiry are checked above.
-    key = freshness.key("share-page", user=Viewer.anonymous(), parts=[share.pk])
+    key = _cache_key("share-page", share)
     cached = cache.get(key)
     if cached is None:
         state = services.share_state(share)
@@ -90,7 +96,7 @@ def buyer_page(request, token):
                 "shares/share.html", rendering.page_context(state), request=request
             )
             cached = (200, html)
-        cache.set(key, cached, PAGE_CACHE_SECONDS)
+        cache.set(key, cached, CACHE_SECONDS)
     status, html = cached
     if status == 410:
         return _gone(request, services.ShareState(share=share))
@@ -105,26 +111,38 @@ def buyer_pdf(request, token):
         return refused
     if share.is_revoked or share.has_expired():
         return _gone(request, services.ShareState(share=share))
-    state = services.share_state(share)
-    if not state.is_active:
-        return _gone(request, state)
-    document = rendering.ShareDocument(state)
-    try:
-        content = pdf_render.get_or_render(
-            key=document.key(),
-            build_html=document.html,
-            dependencies=document.dependencies(),
-            name=document.filename(),
-        )
-    except pdf_render.PdfError:
-        response = TemplateResponse(
-            request, "shares/pdf_problem.html", rendering.gone_context(state), status=503
-        )
-        response["Retry-After"] = "30"
-        return _buyer_headers(response.render())
+    # Which PDF this share is now (its content key and file name), kept like the page;
+    # the PDF bytes themselves are in the PDF cache under that content key.
+    route_key = _cache_key("share-pdf", share)
+    route = cache.get(route_key)
+    content = pdf_render.cached_pdf(route[0]) if route and route[0] else None
+    if route is not None and route[0] is None:
+        return _gone(request, services.ShareState(share=share))
+    if content is None:
+        state = services.share_state(share)
+        if not state.is_active:
+            cache.set(route_key, (None, None), CACHE_SECONDS)
+            return _gone(request, state)
+        document = rendering.ShareDocument(state)
+        try:
+            key = document.key()
+            content = pdf_render.get_or_render(
+                key=key,
+                build_html=document.html,
+                dependencies=document.dependencies(),
+                name=document.filename(),
+            )
+        except pdf_render.PdfError:
+            response = TemplateResponse(
+                request, "shares/pdf_problem.html", rendering.gone_context(state), status=503
+            )
+            response["Retry-After"] = "30"
+            return _buyer_headers(response.render())
+        route = (key, document.filename())
+        cache.set(route_key, route, CACHE_SECONDS)
     if request.method == "GET":
         services.record_open(share, ShareOpen.Kind.PDF)
-    return _buyer_headers(pdf_views.pdf_file_response(content, document.filename()))
+    return _buyer_headers(pdf_views.pdf_file_response(content, route[1]))
 
 
 # The rep's side ---------------------------------------------------------------------

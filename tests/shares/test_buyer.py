@@ -122,6 +122,20 @@ class TestFollowsReview:
             assert one_pager.title not in html and "10 business days" not in html
             assert "Dr. Ana Lee" not in html  # nothing of the old page either
 
+    def test_a_cached_pdf_stops_at_once_too(self, one_pager, make_share, stub_pdf_renderer):
+        share = make_share(one_pager)
+        assert open_link(share, "pdf/").status_code == 200  # rendered, cached, routed
+        assert open_link(share, "pdf/").status_code == 200
+        withdraw(obj=one_pager, reason="Wait times changed")
+        assert open_link(share, "pdf/").status_code == 410
+        assert len(stub_pdf_renderer) == 1
+
+    def test_the_reps_new_phone_number_shows_at_once(self, one_pager, make_share, rep):
+        share = make_share(one_pager, phone="+1 555 0100")
+        assert "+1 555 0100" in open_link(share).content.decode()
+        make_share(one_pager, phone="+1 555 0199")  # the rep's number, kept for next time
+        assert "+1 555 0199" in open_link(share).content.decode()
+
     def test_past_its_review_by_date_the_item_stops_at_once(self, one_pager, make_share):
         share = make_share(one_pager)
         assert open_link(share).status_code == 200
