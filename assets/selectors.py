@@ -245,3 +245,72 @@ def talk_track_links(talk_track, user):
         visible = visible_library_items(user).filter(pk__in=asset_ids).values("pk")
         assets = list(EnablementAssetPage.objects.filter(pk__in=visible).order_by("title"))
     return objections, assets
+
+
+# Nearest match -----------------------------------------------------------------------
+
+
+@dataclass
+class Nearest:
+    """Approved material near an empty call, and how near: ``other_segments`` (same
+    service line and stage, other buyers) or ``adjacent_stages`` (same service line and
+    buyer, the stage before or after). ``stages``/``segments``: where it was found."""
+
+    how: str
+    items: list
+    stages: list
+    segments: list
+
+    @property
+    def is_empty(self):
+        return not self.items
+
+
+def nearest_items(viewer, context, *, taxonomy=None, limit=6):
+    """The nearest approved material for a call that has none (a ``CallContext``).
+
+    First the same service line and stage for other segments; if there is none, the
+    same service line and segment at the adjacent stages (by stage order). Through
+    ``library_items``, so currency, privacy and paused capacity apply as in listings.
+    ``None`` when nothing is near either.
+    """
+    taxonomy = taxonomy or Taxonomy.load()
+    same_stage = library_items(
+        user=viewer,
+        filters={"service_line": context.service_line, "stage": context.stage},
+    )
+    items = list(same_stage.only(*_NEAREST_FIELDS)[:limit])
+    if items:
+        return _nearest("other_segments", items, taxonomy, context)
+    stages = list(taxonomy.stages)
+    position = next((i for i, s in enumerate(stages) if s.pk == context.stage.pk), None)
+    if position is None:
+        return None
+    neighbours = [stages[i] for i in (position - 1, position + 1) if 0 <= i < len(stages)]
+    if not neighbours:
+        return None
+    tagged = LibraryItemPage.stages.through.objects.filter(journeystage__in=neighbours)
+    adjacent = library_items(
+        user=viewer,
+        filters={"service_line": context.service_line, "segment": context.segment},
+    ).filter(pk__in=tagged.values("libraryitempage_id"))
+    items = list(adjacent.only(*_NEAREST_FIELDS)[:limit])
+    if items:
+        return _nearest("adjacent_stages", items, taxonomy, context)
+    return None
+
+
+_NEAREST_FIELDS = ("title", "kind", "url_path", "slug", "approved_at")
+
+
+def _nearest(how, items, taxonomy, context):
+    attach_taxonomy(items, taxonomy)
+    stages, segments = [], []
+    for item in items:
+        for stage in item.taxonomy.stages:
+            if stage.pk != context.stage.pk and stage not in stages:
+                stages.append(stage)
+        for segment in item.taxonomy.segments:
+            if segment.pk != context.segment.pk and segment not in segments:
+                segments.append(segment)
+    return Nearest(how=how, items=items, stages=stages, segments=segments)

@@ -182,6 +182,12 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
         return html, "cached"
     results = selectors.library_items(user=viewer_of(request), filters=filters)
     page_obj = paginate(results, number, narrowed=filters.is_filtered, fields=cards.KEY_FIELDS)
+    nearest = None
+    if filters.call_context is not None and not filters.q and not page_obj.object_list:
+        # An empty call: offer the nearest approved material, and say how near it is.
+        nearest = selectors.nearest_items(
+            viewer_of(request), filters.call_context, taxonomy=taxonomy
+        )
     html = render_to_string(
         "library/includes/results.html",
         {
@@ -189,6 +195,7 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
             "page_obj": page_obj,
             "cards": render_cards(page_obj.object_list, taxonomy, request=request),
             "matched_any_word": getattr(results, "matched_any_word", False),
+            "nearest": nearest,
         },
         request=request,
     )
@@ -232,8 +239,12 @@ def before_your_call(request, library):
             context["filter_error"] = str(error)
             status = 400
         else:
+            pack = call_pack(user=viewer_of(request), context=call)
             context.update(
-                pack=call_pack(user=viewer_of(request), context=call),
+                pack=pack,
+                nearest=None
+                if pack.items
+                else selectors.nearest_items(viewer_of(request), call, taxonomy=taxonomy),
                 pack_query=urlencode(call.as_query()),
                 log_next=request.get_full_path(),
                 request_link=request_url(

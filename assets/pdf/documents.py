@@ -12,8 +12,10 @@ Two documents:
 
 ``PackDocument``
     A call pack for one service line × stage × segment: a cover (with the rep's name
-    and the date), the talk track, the matching one-pagers, the top objections with
-    approved responses and the service line's glossary. Its content comes from
+    and the date), the talk track, the matching one-pagers and then any other approved
+    kind tagged for the call (FAQs, case studies, checklists…), the top objections with
+    approved responses and the service line's glossary. It answers 404 only when
+    nothing approved is tagged for the call at all. Its content comes from
     ``assets.packs.call_pack`` (the library's visibility rules), so a rep only
     ever gets approved, live, unexpired material.
 
@@ -283,8 +285,8 @@ class PackDocument:
 
     @property
     def is_empty(self):
-        """Nothing stage-matched to prepare a call with: no talk track, no one-pager."""
-        return self.pack.talk_track is None and not self.pack.one_pagers
+        """Nothing approved is tagged for the call, of any kind."""
+        return not self.pack.items
 
     def missing(self):
         """What a complete pack would have and this one lacks, for people."""
@@ -300,7 +302,11 @@ class PackDocument:
         return missing
 
     def items(self):
-        return [*([self.pack.talk_track] if self.pack.talk_track else []), *self.pack.one_pagers]
+        return [*([self.pack.talk_track] if self.pack.talk_track else []), *self.assets()]
+
+    def assets(self):
+        """The pack's assets: one-pagers first, then the other kinds tagged for the call."""
+        return [*self.pack.one_pagers, *self.pack.other_assets]
 
     @cached_property
     def talk_track_document(self):
@@ -326,8 +332,8 @@ class PackDocument:
         talk_track = self.talk_track_document
         if talk_track is not None:
             parts.extend(talk_track.key_parts())
-        for one_pager in pack.one_pagers:
-            parts.extend(ItemDocument(one_pager).key_parts())
+        for asset in self.assets():
+            parts.extend(ItemDocument(asset).key_parts())
         for objection in self.objections:
             parts.extend(stamp_parts(objection))
         for term in self.glossary_terms:
@@ -339,7 +345,7 @@ class PackDocument:
         labels = [render.dependency_label(obj) for obj in objects]
         if self.talk_track_document is not None:
             labels += self.talk_track_document.dependencies()
-        for page in self.pack.one_pagers:
+        for page in self.assets():
             labels += ItemDocument(page, user=self.viewer or self.user).dependencies()
         return labels
 
@@ -363,13 +369,13 @@ class PackDocument:
                     "stamp": stamp_text(pack.talk_track),
                 }
             )
-        for one_pager in pack.one_pagers:
+        for asset in self.assets():
             sections.append(
                 {
-                    "id": f"one-pager-{one_pager.pk}",
-                    "title": "One-pager",
-                    "detail": one_pager.title,
-                    "stamp": stamp_text(one_pager),
+                    "id": f"{asset.kind}-{asset.pk}",
+                    "title": asset.get_kind_display(),
+                    "detail": asset.title,
+                    "stamp": stamp_text(asset),
                 }
             )
         if self.objections:
@@ -410,9 +416,9 @@ class PackDocument:
             "missing": self.missing(),
             # In a pack the talk track's objections are in "Top objections", first.
             "talk_track_html": talk_track.body_html(in_pack=True) if talk_track else "",
-            "one_pagers": [
-                (f"one-pager-{page.pk}", ItemDocument(page).body_html(in_pack=True))
-                for page in pack.one_pagers
+            "one_pagers": [  # and the other kinds of asset, after them
+                (f"{page.kind}-{page.pk}", ItemDocument(page).body_html(in_pack=True))
+                for page in self.assets()
             ],
             "objections": [(objection, stamp_text(objection)) for objection in self.objections],
             "objections_stamp": "Top objections · approval code under each response",

@@ -95,6 +95,7 @@ def pack_pdf(request, library_page):
             "so there is nothing to put in a pack.",
             missing=document.missing(),
             library_query=urlencode(call.as_query()),
+            request_query=urlencode({**call.as_query(), "source": "pack"}),
             pack=document.pack,
         )
     response = _pdf_response(request, document, started=started)
