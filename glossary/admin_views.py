@@ -51,7 +51,8 @@ class GlossaryImportForm(forms.Form):
     file = forms.FileField(
         label="Glossary file (CSV)",
         help_text="UTF-8 CSV with the columns service_line, preferred, variants, kind, "
-        "definition, plain_language, case_sensitive, notes. At most 2 MB.",
+        "definition, plain_language, case_sensitive, notes (and optionally match_case, "
+        "exceptions, enforce_capitalisation). At most 2 MB.",
     )
     submit_for_review = forms.BooleanField(
         required=False,

@@ -11,15 +11,23 @@ A header row, then one term per row, with these columns (see docs/terminology.md
 ``plain_language`` optional
 ``case_sensitive`` ``true`` or ``false`` (also yes/no, 1/0; empty is false)
 ``notes``          optional
+``match_case``     optional: the variants (of ``variants``) matched only as written
+``exceptions``     optional: phrases in which the variants are allowed, ``|``-separated
+``enforce_capitalisation``  optional ``true``/``false``: flag every other
+                   capitalisation of the preferred term
 
-The first four columns are required in the header, the others may be left out.
+The first four columns are required in the header, the others may be left out. A
+line break inside a cell of the ``|``-separated columns is an error (a spreadsheet's
+Alt+Enter would otherwise silently merge two variants).
 Cells that would start a spreadsheet formula (``=``, ``+``, ``-``, ``@``, their
 fullwidth forms) are written with a leading apostrophe and read back without it
 (``cms.exports``), so an exported file imports back unchanged.
 
 Everything here works without the database, so ``check_terminology --glossary`` can
-use a file on its own; :func:`glossary.importing.glossary_import` adds the checks
-that need it (the service line exists, conflicts with approved terms).
+use a file on its own. :func:`read_rows` is *the* validation of a file, cross-row
+conflicts included, for both the import and ``check_terminology --glossary``;
+:func:`glossary.importing.glossary_import` adds only the checks that need the database
+(the service line exists, a locked term, conflicts with approved terms).
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from pathlib import Path
 from cms.exports import neutralise, restore
 from glossary.models import GlossaryTerm
 from glossary.terminology import Term
-from glossary.validation import VARIANT_SEPARATOR, variant_problems
+from glossary.validation import VARIANT_SEPARATOR, conflicts_between, variant_problems
 
 COLUMNS = (
     "service_line",
@@ -45,7 +53,12 @@ COLUMNS = (
     "plain_language",
     "case_sensitive",
     "notes",
+    "match_case",
+    "exceptions",
+    "enforce_capitalisation",
 )
+# Cells holding several wordings separated by ``|``.
+LIST_COLUMNS = ("variants", "match_case", "exceptions")
 REQUIRED_COLUMNS = ("service_line", "preferred", "variants", "kind")
 PREFERRED_MAX_LENGTH = 200
 MAX_REPORTED_ERRORS = 50
@@ -95,6 +108,9 @@ class GlossaryRow:
     plain_language: str = ""
     case_sensitive: bool = False
     notes: str = ""
+    match_case: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
+    enforce_capitalisation: bool = False
 
     def term(self) -> Term:
         """The matcher's view of this row (keyed by its line number)."""
@@ -105,6 +121,9 @@ class GlossaryRow:
             case_sensitive=self.case_sensitive,
             service_line=self.service_line or None,
             kind=self.kind,
+            match_case=self.match_case,
+            exceptions=self.exceptions,
+            enforce_capitalisation=self.enforce_capitalisation,
         )
 
     def cells(self) -> list[str]:
@@ -117,6 +136,9 @@ class GlossaryRow:
             self.plain_language,
             "true" if self.case_sensitive else "false",
             self.notes,
+            VARIANT_SEPARATOR.join(self.match_case),
+            VARIANT_SEPARATOR.join(self.exceptions),
+            "true" if self.enforce_capitalisation else "false",
         ]
 
 
@@ -132,6 +154,9 @@ def row_of_term(term, line: int = 0) -> GlossaryRow:
         plain_language=term.plain_language,
         case_sensitive=term.case_sensitive,
         notes=term.notes,
+        match_case=tuple(term.match_case_list),
+        exceptions=tuple(term.exception_list),
+        enforce_capitalisation=term.enforce_capitalisation,
     )
 
 
@@ -178,6 +203,12 @@ def parse_glossary(text: str) -> list[GlossaryRow]:
 
 def read_rows(text: str) -> tuple[list[GlossaryRow], list[RowError]]:
     """The valid rows of glossary CSV text, and the problems of the others.
+
+    Every check of the file itself: its format, each row's own rules, duplicate terms
+    and conflicts between rows (a row whose variant would flag another row's preferred
+    term). The import and ``check_terminology --glossary`` both call this; a row in a
+    conflict is reported but still returned, so the import can report database-level
+    problems with it. Errors are in file order.
 
     Raises :class:`GlossaryFileError` only when the file as a whole can't be read (no
     header, unknown columns); a bad row is reported and the rest are still read, so an
@@ -231,7 +262,12 @@ def read_rows(text: str) -> tuple[list[GlossaryRow], list[RowError]]:
         row, row_errors = _row(row_line, values)
         if row is not None:
             row_errors += variant_problems(
-                row.preferred, row.variants, case_sensitive=row.case_sensitive
+                row.preferred,
+                row.variants,
+                case_sensitive=row.case_sensitive,
+                match_case=row.match_case,
+                exceptions=row.exceptions,
+                enforce_capitalisation=row.enforce_capitalisation,
             )
             key = (row.service_line, row.preferred.casefold())
             if key in seen:
@@ -242,7 +278,23 @@ def read_rows(text: str) -> tuple[list[GlossaryRow], list[RowError]]:
         errors.extend(RowError(row_line, message) for message in row_errors)
         if row is not None and not row_errors:
             rows.append(row)
+    errors.extend(row_conflicts(rows))
+    errors.sort(key=lambda error: error.line)
     return rows, errors
+
+
+def row_conflicts(rows: list[GlossaryRow], others: Iterable[Term] = ()) -> list[RowError]:
+    """Where a row and another row (or one of ``others``, e.g. the approved terms)
+    would flag each other's preferred wording, by the row's line."""
+    terms = {row.line: row.term() for row in rows}
+    others = list(others)
+    errors = []
+    for line, candidate in terms.items():
+        rivals = [term for other, term in terms.items() if other != line]
+        errors.extend(
+            RowError(line, problem) for problem in conflicts_between(candidate, rivals + others)
+        )
+    return errors
 
 
 def _names() -> str:
@@ -254,6 +306,13 @@ def _row(line: int, values: dict[str, str]) -> tuple[GlossaryRow | None, list[st
     for name, cell in values.items():
         if cell and _CONTROL.search(cell):
             errors.append(f"“{name}” contains a control character")
+        elif name in LIST_COLUMNS and ("\n" in cell.strip() or "\r" in cell.strip()):
+            lines = [part.strip() for part in cell.strip().splitlines() if part.strip()]
+            first, second = (lines + ["", ""])[:2]
+            errors.append(
+                f"“{name}” has a line break inside the cell (Alt+Enter in a spreadsheet), "
+                f"between “{first}” and “{second}”; separate {name} with “{VARIANT_SEPARATOR}”"
+            )
     if errors:
         return None, errors
 
@@ -266,17 +325,15 @@ def _row(line: int, values: dict[str, str]) -> tuple[GlossaryRow | None, list[st
         errors.append("“preferred” is empty")
     elif len(preferred) > PREFERRED_MAX_LENGTH:
         errors.append(f"“preferred” is longer than {PREFERRED_MAX_LENGTH} characters")
-    variants = []
-    for variant in value("variants").split(VARIANT_SEPARATOR):
-        variant = " ".join(variant.split())
-        if variant and variant not in variants:
-            variants.append(variant)
+    variants = _wordings(value("variants"))
     kind = _kind(value("kind"))
     if kind is None:
         errors.append(f"unknown kind “{value('kind')}” (use one of: {', '.join(_kinds())})")
-    flag = value("case_sensitive").lower()
-    if flag not in _TRUE | _FALSE:
-        errors.append(f"case_sensitive must be true or false, not “{value('case_sensitive')}”")
+    flags = {}
+    for name in ("case_sensitive", "enforce_capitalisation"):
+        flags[name] = value(name).lower()
+        if flags[name] not in _TRUE | _FALSE:
+            errors.append(f"{name} must be true or false, not “{value(name)}”")
     if errors:
         return None, errors
     return (
@@ -288,11 +345,25 @@ def _row(line: int, values: dict[str, str]) -> tuple[GlossaryRow | None, list[st
             kind=kind,
             definition=value("definition"),
             plain_language=value("plain_language"),
-            case_sensitive=flag in _TRUE,
+            case_sensitive=flags["case_sensitive"] in _TRUE,
             notes=value("notes"),
+            match_case=_wordings(value("match_case")),
+            exceptions=_wordings(value("exceptions")),
+            enforce_capitalisation=flags["enforce_capitalisation"] in _TRUE,
         ),
         [],
     )
+
+
+def _wordings(cell: str) -> tuple[str, ...]:
+    """The ``|``-separated wordings of a cell, whitespace collapsed, blanks and
+    duplicates dropped."""
+    wordings = []
+    for wording in cell.split(VARIANT_SEPARATOR):
+        wording = " ".join(wording.split())
+        if wording and wording not in wordings:
+            wordings.append(wording)
+    return tuple(wordings)
 
 
 def _kinds() -> list[str]:

@@ -153,19 +153,23 @@ def _plan_import(rows, user) -> tuple[list[_Plan], list]:
             errors.extend(RowError(row.line, message) for message in _messages(error))
             continue
         plans.append(_Plan(row, term, action))
-    # Conflicts: with the other rows of the file, and with the approved terms the file
-    # doesn't replace.
+    # Conflicts with the approved terms the file doesn't replace (conflicts between
+    # the file's own rows are the file's problems: ``read_rows`` reported them).
     replaced = {plan.term.pk for plan in plans if plan.term.pk}
     approved = [
         term.as_term() for term in GlossaryTerm.objects.approved() if term.pk not in replaced
     ]
-    file_terms = {plan.row.line: replace(plan.row.term(), key=plan.row.line) for plan in plans}
-    for line, candidate in file_terms.items():
-        others = [term for other, term in file_terms.items() if other != line]
-        errors.extend(
-            RowError(line, problem) for problem in conflicts_between(candidate, others + approved)
-        )
+    if approved:
+        errors.extend(_approved_conflicts([plan.row for plan in plans], approved))
     return plans, errors
+
+
+def _approved_conflicts(rows, approved):
+    return [
+        RowError(row.line, problem)
+        for row in rows
+        for problem in conflicts_between(replace(row.term(), key=row.line), approved)
+    ]
 
 
 def _messages(error: ValidationError) -> list[str]:
@@ -190,6 +194,9 @@ def _apply_row(row, term) -> None:
     term.variants = "\n".join(row.variants)
     term.case_sensitive = row.case_sensitive
     term.notes = row.notes
+    term.match_case = "\n".join(row.match_case)
+    term.exceptions = "\n".join(row.exceptions)
+    term.enforce_capitalisation = row.enforce_capitalisation
 
 
 def _row_matches(row, term) -> bool:
@@ -201,6 +208,9 @@ def _row_matches(row, term) -> bool:
         and term.variant_list == list(row.variants)
         and term.case_sensitive == row.case_sensitive
         and term.notes == row.notes
+        and term.match_case_list == list(row.match_case)
+        and term.exception_list == list(row.exceptions)
+        and term.enforce_capitalisation == row.enforce_capitalisation
     )
 
 

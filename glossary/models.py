@@ -86,6 +86,23 @@ class GlossaryTerm(ReviewableSnippet):
         help_text="Match the variants only exactly as written. Use for acronyms such as "
         "'ED', where the lower-case word means something else.",
     )
+    match_case = models.TextField(
+        "match case only for",
+        blank=True,
+        help_text="Variants (from “Don't say”, one per line) matched only exactly as "
+        "written when the others ignore case, e.g. the acronym 'ED' beside 'emergency room'.",
+    )
+    exceptions = models.TextField(
+        blank=True,
+        help_text="Phrases in which the variants are allowed, one per line, e.g. "
+        "'Internet Explorer' for the variant 'Internet', or a registered program name.",
+    )
+    enforce_capitalisation = models.BooleanField(
+        "flag every other capitalisation",
+        default=False,
+        help_text="Flag the preferred term written with any other capitalisation "
+        "('Mychart', 'MYCHART' for 'MyChart') without listing each.",
+    )
     notes = models.TextField(
         blank=True, help_text="Internal notes: why, sources, who asked. Not checked or shown."
     )
@@ -103,7 +120,14 @@ class GlossaryTerm(ReviewableSnippet):
         FieldPanel("definition"),
         FieldPanel("plain_language"),
         MultiFieldPanel(
-            [FieldPanel("variants"), FieldPanel("case_sensitive")], heading="Don't say"
+            [
+                FieldPanel("variants"),
+                FieldPanel("case_sensitive"),
+                FieldPanel("match_case"),
+                FieldPanel("exceptions"),
+                FieldPanel("enforce_capitalisation"),
+            ],
+            heading="Don't say",
         ),
         FieldPanel("notes"),
         FieldPanel("owner"),
@@ -121,9 +145,9 @@ class GlossaryTerm(ReviewableSnippet):
     ]
 
     approval_kind_code = "GT"
-    # The variants are what the checker looks for, and notes are internal: neither is
-    # copy, so the terminology check of a term itself leaves them out.
-    terminology_skip_fields = ("variants", "notes")
+    # The variants (and where they are allowed) are what the checker looks for, and
+    # notes are internal: none is copy, so the check of a term itself leaves them out.
+    terminology_skip_fields = ("variants", "match_case", "exceptions", "notes")
 
     class Meta:
         ordering = ["preferred"]
@@ -162,6 +186,14 @@ class GlossaryTerm(ReviewableSnippet):
     def variant_list(self):
         return split_variants(self.variants)
 
+    @property
+    def match_case_list(self):
+        return split_variants(self.match_case)
+
+    @property
+    def exception_list(self):
+        return split_variants(self.exceptions)
+
     def as_term(self) -> Term:
         """The matcher's view of this term (``glossary.terminology``)."""
         return Term(
@@ -171,6 +203,9 @@ class GlossaryTerm(ReviewableSnippet):
             case_sensitive=self.case_sensitive,
             service_line=self.service_line_slug,
             kind=self.kind,
+            match_case=self.match_case_list,
+            exceptions=self.exception_list,
+            enforce_capitalisation=self.enforce_capitalisation,
         )
 
     def get_service_lines(self):
@@ -191,6 +226,8 @@ class GlossaryTerm(ReviewableSnippet):
         super().clean()
         self.preferred = " ".join(self.preferred.split())
         self.variants = "\n".join(self.variant_list)
+        self.match_case = "\n".join(self.match_case_list)
+        self.exceptions = "\n".join(self.exception_list)
         if not self.preferred:
             self.check_unique_preferred()
         problems = term_problems(self, approved=GlossaryTerm.objects.approved())

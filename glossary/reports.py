@@ -251,12 +251,16 @@ def term_drift() -> list[TermDrift]:
     if not terms:
         return []
     usage = Matcher(
+        # Every wording of the term, the preferred one included, is looked for the same
+        # way; with no preferred wording of its own nothing is read as a style rule or
+        # excused as part of the preferred term.
         Term(
             key=term.pk,
-            preferred=term.preferred,
+            preferred="",
             variants=(term.preferred, *term.variant_list),
             case_sensitive=term.case_sensitive,
             service_line=term.service_line_slug,
+            match_case=tuple(term.match_case_list),
         )
         for term in terms
     )

@@ -16,29 +16,83 @@ from glossary.terminology import Matcher, Term, normalise_typography
 VARIANT_SEPARATOR = "|"
 
 
-def variant_problems(preferred: str, variants: Sequence[str], *, case_sensitive: bool) -> list[str]:
-    """What is wrong with a term's variants, without looking at the database."""
-    problems = []
-    for variant in variants:
-        if VARIANT_SEPARATOR in variant:
-            problems.append(
-                f"“{variant}” contains “{VARIANT_SEPARATOR}”, which separates variants in "
-                "glossary files. Put each variant on its own line."
+def variant_problems(
+    preferred: str,
+    variants: Sequence[str],
+    *,
+    case_sensitive: bool,
+    match_case: Sequence[str] = (),
+    exceptions: Sequence[str] = (),
+    enforce_capitalisation: bool = False,
+) -> list[str]:
+    """What is wrong with a term's variants and exceptions, without the database."""
+    by_field = wording_problems(
+        preferred,
+        variants,
+        case_sensitive=case_sensitive,
+        match_case=match_case,
+        exceptions=exceptions,
+        enforce_capitalisation=enforce_capitalisation,
+    )
+    return [problem for problems in by_field.values() for problem in problems]
+
+
+def wording_problems(
+    preferred: str,
+    variants: Sequence[str],
+    *,
+    case_sensitive: bool,
+    match_case: Sequence[str] = (),
+    exceptions: Sequence[str] = (),
+    enforce_capitalisation: bool = False,
+) -> dict[str, list[str]]:
+    """:func:`variant_problems` by the field they concern (``variants``,
+    ``match_case``, ``exceptions``); fields without problems are left out."""
+    problems: dict[str, list[str]] = {}
+    for field, noun, wordings in (
+        ("variants", "variant", variants),
+        ("exceptions", "exception", exceptions),
+    ):
+        for wording in wordings:
+            if VARIANT_SEPARATOR in wording:
+                problems.setdefault(field, []).append(
+                    f"“{wording}” contains “{VARIANT_SEPARATOR}”, which separates {noun}s in "
+                    f"glossary files. Put each {noun} on its own line."
+                )
+    for variant in match_case:
+        if variant not in variants:
+            problems.setdefault("match_case", []).append(
+                f"“{variant}” is listed under “match case” but is not one of the variants."
             )
+    if problems:
+        return problems
     candidate = Term(
-        key="candidate", preferred=preferred, variants=variants, case_sensitive=case_sensitive
+        key="candidate",
+        preferred=preferred,
+        variants=variants,
+        case_sensitive=case_sensitive,
+        match_case=match_case,
+        exceptions=exceptions,
+        enforce_capitalisation=enforce_capitalisation,
     )
     for finding in Matcher([candidate]).find(preferred):
         if normalise_typography(finding.variant) == normalise_typography(preferred):
-            problems.append(
+            message = (
                 f"“{finding.variant}” is the preferred term itself, so it would flag every "
                 "correct use. (A variant that differs from it only in capitalisation or "
                 "hyphenation is allowed: it flags exactly that difference.)"
             )
         else:
-            problems.append(
+            message = (
                 f"“{finding.variant}” would flag the preferred term itself "
                 f"(it matches “{finding.found}” in “{preferred}”)."
+            )
+        problems.setdefault("variants", []).append(message)
+    unexcused = Matcher([replace(candidate, exceptions=())])
+    for exception in exceptions:
+        if not unexcused.find(exception):
+            problems.setdefault("exceptions", []).append(
+                f"The exception “{exception}” contains none of the variants, so it allows nothing."
             )
     return problems
 
@@ -86,14 +140,16 @@ def term_problems(glossary_term, *, approved: Iterable) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if not glossary_term.preferred:
         return problems
-    variant_errors = variant_problems(
+    variant_errors = wording_problems(
         glossary_term.preferred,
         glossary_term.variant_list,
         case_sensitive=glossary_term.case_sensitive,
+        match_case=glossary_term.match_case_list,
+        exceptions=glossary_term.exception_list,
+        enforce_capitalisation=glossary_term.enforce_capitalisation,
     )
     if variant_errors:
-        problems["variants"] = variant_errors
-        return problems
+        return variant_errors
     candidate = replace(glossary_term.as_term(), key=glossary_term.pk or "candidate")
     others = [term.as_term() for term in approved]
     conflicts = conflicts_between(candidate, others)

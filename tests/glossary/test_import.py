@@ -9,6 +9,8 @@ from glossary.selectors import export_rows
 from tests.glossary.factories import GlossaryTermFactory
 
 HEADER = "service_line,preferred,variants,kind,definition,plain_language,case_sensitive,notes\n"
+# The canonical header an export writes: every column, in order.
+FULL_HEADER = HEADER.strip() + ",match_case,exceptions,enforce_capitalisation\n"
 
 GOOD = (
     HEADER + "cardiology,Cardiac Rehabilitation Program,cardiac rehab|heart rehab,program_name,"
@@ -114,16 +116,20 @@ def test_a_file_with_an_error_imports_nothing(cardiology):
     assert GlossaryTerm.objects.count() == 0
 
 
-def test_a_row_conflicting_with_another_row_imports_nothing(cardiology):
+def test_a_row_conflicting_with_another_row_is_a_problem_of_the_file(cardiology):
+    from glossary.importing import glossary_import_text
+
     text = HEADER + (
         "cardiology,Heart Failure Clinic,HF clinic,program_name,,,,\n"
         ",Clinic hours,heart failure clinic,clinical_term,,,,\n"
     )
-    with pytest.raises(GlossaryImportError) as caught:
-        glossary_import(rows=csv_io.parse_glossary(text))
-    assert str(caught.value.errors[0]).startswith(
+    expected = (
         "line 2: “Heart Failure Clinic” contains “Heart Failure Clinic”, a disallowed variant"
     )
+    assert errors_of(text)[0].startswith(expected)
+    with pytest.raises(GlossaryImportError) as caught:
+        glossary_import_text(text=text)
+    assert str(caught.value.errors[0]).startswith(expected)
     assert GlossaryTerm.objects.count() == 0
 
 
@@ -191,10 +197,12 @@ def test_export_gives_the_imported_file_back(cardiology):
     glossary_import(rows=csv_io.parse_glossary(GOOD))
     exported = csv_io.glossary_csv(export_rows())
     assert exported.replace("\r\n", "\n") == (
-        HEADER + "cardiology,Cardiac Rehabilitation Program,cardiac rehab|heart rehab,program_name,"
-        '"A 12-week program, three sites.",Exercise and coaching.,false,From the 2025 style guide\n'
-        + "cardiology,TAVR,TAVI,acronym,Valve replacement.,A new valve.,true,\n"
-        + ",prior authorization,pre-auth|prior auth,clinical_term,,,false,\n"
+        FULL_HEADER
+        + "cardiology,Cardiac Rehabilitation Program,cardiac rehab|heart rehab,program_name,"
+        '"A 12-week program, three sites.",Exercise and coaching.,false,From the 2025 style guide'
+        ",,,false\n"
+        + "cardiology,TAVR,TAVI,acronym,Valve replacement.,A new valve.,true,,,,false\n"
+        + ",prior authorization,pre-auth|prior auth,clinical_term,,,false,,,,false\n"
     )
     # And that export, imported into an empty glossary, exports identically.
     GlossaryTerm.objects.all().delete()
@@ -222,7 +230,7 @@ def test_formula_cells_survive_the_round_trip(cardiology):
     glossary_import(rows=csv_io.parse_glossary(text))
     exported = csv_io.glossary_csv(export_rows())
     assert exported.splitlines()[1] == (
-        "cardiology,'=Rehab,'+x|-y|@z,program_name,'＝def,'－plain,false,'=note"
+        "cardiology,'=Rehab,'+x|-y|@z,program_name,'＝def,'－plain,false,'=note,,,false"
     )
     term = GlossaryTerm.objects.get()
     assert (term.preferred, term.variant_list, term.definition, term.notes) == (

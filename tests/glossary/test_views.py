@@ -228,9 +228,9 @@ def test_the_export_view_gives_the_import_format(marketer_client, cardiology, re
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines() == [
-        HEADER.strip(),
+        HEADER.strip() + ",match_case,exceptions,enforce_capitalisation",
         "cardiology,Cardiac Rehabilitation Program,cardiac rehab|heart rehab,program_name,"
-        "What the term means.,What it means for patients.,false,",
+        "What the term means.,What it means for patients.,false,,,,false",
     ]
 
 
