@@ -7,4 +7,5 @@ def concord(request):
     return {
         "is_library_user": viewer.can_use_library,
         "is_staff_editor": viewer.is_staff_editor,
+        "can_withdraw": viewer.can_withdraw,
     }

@@ -110,6 +110,11 @@ class Viewer:
         )
 
     @property
+    def can_withdraw(self):
+        """Compliance reviewers and admins take live content out of use."""
+        return self.is_authenticated and (self.is_superuser or roles.COMPLIANCE in self.group_names)
+
+    @property
     def audience(self):
         """Who the answer is for, for cache keys: all superusers look alike, and so do
         all users with the same groups."""

@@ -405,7 +405,9 @@ def withdraw(*, obj, reason, user=None, expired=False):
     # The record says why before Wagtail's "unpublished" signal fires, so the receiver
     # for unpublishing in the admin (reviews.signals) finds it handled.
     record_withdrawal(obj=live, reason=reason, expired=expired)
-    live.unpublish(set_expired=expired, user=user, log_action=False)
+    # Who may withdraw is Concord's rule (compliance, the expiry job: ``reviews.withdrawal``),
+    # not Wagtail's publish permission, which no role has; ``user`` is logged above.
+    live.unpublish(set_expired=expired, user=None, log_action=False)
     withdrawal_done(obj=live, reason=reason, expired=expired)
     notify_owner(obj=live, reason=reason, expired=expired)
     return True

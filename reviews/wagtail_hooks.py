@@ -7,7 +7,16 @@ queue.
 
 from wagtail import hooks
 
-from reviews import admin_views, guards, log_actions, menus, messages, panels, workspace
+from reviews import (
+    admin_views,
+    guards,
+    log_actions,
+    menus,
+    messages,
+    panels,
+    withdrawal,
+    workspace,
+)
 
 hooks.register("register_log_actions", log_actions.register)
 
@@ -67,6 +76,12 @@ hooks.register("construct_homepage_panels", panels.add_review_queue)
 
 hooks.register("register_admin_urls", admin_views.report_urls)
 hooks.register("register_admin_urls", workspace.urls)
+
+# Compliance takes live content down: "Withdraw from use…" in the editor.
+
+hooks.register("register_admin_urls", withdrawal.urls)
+hooks.register("register_page_action_menu_item", withdrawal.page_menu_item)
+hooks.register("register_snippet_action_menu_item", withdrawal.snippet_menu_item)
 
 
 @hooks.register("register_reports_menu_item")
