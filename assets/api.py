@@ -9,8 +9,10 @@ Wagtail API token (``cms/api.py``). The answer is exactly what that user would s
 from django.http import JsonResponse
 
 from assets import selectors
-from assets.filters import InvalidFilter, parse_library_filters
+from assets.filters import SORTS, CallContext, InvalidFilter, parse_library_filters
+from assets.models.library import Kind
 from cms.api import ApiError, api_view
+from cms.openapi import component, describe, error, ok, operation, query, ref
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -46,6 +48,91 @@ def serialise_item(item, request):
     }
 
 
+# The contract of this endpoint (GET /api/v1/schema/, docs/api.md): kept beside the view.
+component(
+    "LibraryItem",
+    {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "url": {"type": ["string", "null"], "format": "uri"},
+            "kind": {"type": "string", "enum": list(Kind.values)},
+            "audience": {"type": "string", "examples": ["internal", "external", "public"]},
+            "service_lines": {"type": "array", "items": {"type": "string"}},
+            "stages": {"type": "array", "items": {"type": "string"}},
+            "segments": {"type": "array", "items": {"type": "string"}},
+            "approval_code": {"type": "string", "examples": ["CARD-OP-2026-0042 v3"]},
+            "review_by": {"type": ["string", "null"], "format": "date"},
+            "pdf_url": {"type": ["string", "null"], "format": "uri"},
+        },
+        "required": [
+            "title",
+            "url",
+            "kind",
+            "audience",
+            "service_lines",
+            "stages",
+            "segments",
+            "approval_code",
+            "review_by",
+            "pdf_url",
+        ],
+    },
+)
+TAXONOMY_PARAMETERS = [
+    query(name, f"Only items for this {label} (its slug).", {"type": "string"})
+    for name, label in CallContext.LABELS.items()
+]
+
+
+@describe(
+    get=operation(
+        summary="Search the library",
+        description="What the authenticated user would see at `/library/` with the same "
+        "filters, as JSON: approved, current items only. An unknown slug, kind or sort is "
+        "a 400 that says which.",
+        operation_id="listLibraryItems",
+        tags=["library"],
+        parameters=[
+            *TAXONOMY_PARAMETERS,
+            query(
+                "kind", "Only this kind of material.", {"type": "string", "enum": list(Kind.values)}
+            ),
+            query(
+                "q",
+                "Search text (at most 200 characters once spaces are collapsed).",
+                {"type": "string"},
+            ),
+            query("sort", "Order of the results.", {"type": "string", "enum": list(SORTS)}),
+            query("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+            query(
+                "page_size",
+                f"Items per page (default {DEFAULT_PAGE_SIZE}).",
+                {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            ),
+        ],
+        responses={
+            200: ok(
+                "One page of results.",
+                {
+                    "type": "object",
+                    "properties": {
+                        "count": {"type": "integer", "minimum": 0},
+                        "results": {"type": "array", "items": ref("LibraryItem")},
+                    },
+                    "required": ["count", "results"],
+                },
+                headers={
+                    "Link": {
+                        "description": 'The next page, when there is one: `<url>; rel="next"`.',
+                        "schema": {"type": "string"},
+                    }
+                },
+            ),
+            400: error("A filter or page value can't be used; the message says which."),
+        },
+    )
+)
 @api_view(["GET", "HEAD"])
 def library(request):
     try:
@@ -63,7 +150,12 @@ def library(request):
     items = list(results[start : start + page_size]) if start < count else []
     selectors.attach_taxonomy(items, request=request)
     response = JsonResponse(
-        {"count": count, "results": [serialise_item(item, request) for item in items]}
+        {
+            "count": count,
+            # The glossary's preferred terms searched too, for variants in ``q``.
+            "synonyms": [synonym.as_dict() for synonym in getattr(results, "synonyms", [])],
+            "results": [serialise_item(item, request) for item in items],
+        }
     )
     if start + page_size < count:
         query = request.GET.copy()

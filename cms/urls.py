@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from assets import api as assets_api
-from cms import media, passwords, views
+from cms import media, openapi, passwords, views
 from shares import urls as shares_urls
 
 # Any unhandled error: a 503 page when the database is down, the 500 page otherwise.
@@ -29,6 +29,7 @@ urlpatterns = [
     *passwords.urls(),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/schema/", openapi.schema_view, name="api_schema"),
     path("api/v1/library/", assets_api.library, name="library_api"),
     path("api/v1/shares/", include((shares_urls.api_urlpatterns, "shares_api"))),
     path("shares/", include(shares_urls)),
