@@ -42,7 +42,7 @@ from pathlib import Path
 from cms.exports import neutralise, restore
 from glossary.models import GlossaryTerm
 from glossary.terminology import Term
-from glossary.validation import VARIANT_SEPARATOR, conflicts_between, variant_problems
+from glossary.validation import VARIANT_SEPARATOR, conflicts_among, variant_problems
 
 COLUMNS = (
     "service_line",
@@ -286,15 +286,12 @@ def read_rows(text: str) -> tuple[list[GlossaryRow], list[RowError]]:
 def row_conflicts(rows: list[GlossaryRow], others: Iterable[Term] = ()) -> list[RowError]:
     """Where a row and another row (or one of ``others``, e.g. the approved terms)
     would flag each other's preferred wording, by the row's line."""
-    terms = {row.line: row.term() for row in rows}
-    others = list(others)
-    errors = []
-    for line, candidate in terms.items():
-        rivals = [term for other, term in terms.items() if other != line]
-        errors.extend(
-            RowError(line, problem) for problem in conflicts_between(candidate, rivals + others)
-        )
-    return errors
+    problems = conflicts_among([row.term() for row in rows], others)
+    return [
+        RowError(row.line, problem)
+        for row, row_problems in zip(rows, problems, strict=True)
+        for problem in row_problems
+    ]
 
 
 def _names() -> str:

@@ -455,31 +455,38 @@ def markdown_to_text(source: str) -> str:
     spaces. Every other character (headings' ``#``, quotes' ``>``) is punctuation
     already.
     """
-    chars = list(source)
-
-    def blank(start: int, end: int, char: str = " ") -> None:
-        for index in range(start, end):
-            if chars[index] not in "\n":
-                chars[index] = char
-
-    for match in _MD_REFERENCE_DEFINITION.finditer(source):
-        blank(*match.span())
-    for match in _MD_CODE_FENCE.finditer(source):
-        blank(*match.span())
-    for match in _MD_AUTOLINK.finditer(source):
-        blank(*match.span())
+    # (start, end, fill) of every piece of syntax, found in the source; a delimiter
+    # inside a piece already found (an "_" in a link target) is part of that piece.
+    pieces: list[tuple[int, int, str]] = []
+    for pattern in (_MD_REFERENCE_DEFINITION, _MD_CODE_FENCE, _MD_AUTOLINK):
+        pieces.extend((*match.span(), " ") for match in pattern.finditer(source))
     for match in _MD_INLINE_LINK.finditer(source):
-        blank(*match.span("open"), _HIDDEN)
-        blank(*match.span("target"))
-    for match in _MD_LIST_BULLET.finditer(source):
-        blank(*match.span(2))
+        pieces.append((*match.span("open"), _HIDDEN))
+        pieces.append((*match.span("target"), " "))
+    pieces.extend((*match.span(2), " ") for match in _MD_LIST_BULLET.finditer(source))
+    pieces.sort()
+    covered_starts = [start for start, _, _ in pieces]
     for match in _MD_DELIMITERS.finditer(source):
         start, end = match.span()
-        if chars[start] != source[start]:
-            continue  # Already blanked (inside a link target).
+        index = bisect.bisect_right(covered_starts, start) - 1
+        if index >= 0 and pieces[index][1] > start:
+            continue
         before = source[start - 1] if start else " "
         after = source[end] if end < len(source) else " "
         if match.group()[0] == "_" and before.isalnum() and after.isalnum():
             continue  # snake_case: not emphasis.
-        blank(start, end, _HIDDEN)
-    return mask_urls("".join(chars))
+        pieces.append((start, end, _HIDDEN))
+    pieces.sort()
+    parts: list[str] = []
+    position = 0
+    for start, end, fill in pieces:
+        start = max(start, position)  # Pieces found by different patterns may overlap.
+        if start >= end:
+            continue
+        parts.append(source[position:start])
+        blanked = source[start:end]
+        # Line breaks stay (paragraphs and lines don't move).
+        parts.append("\n".join(fill * len(line) for line in blanked.split("\n")))
+        position = end
+    parts.append(source[position:])
+    return mask_urls("".join(parts))

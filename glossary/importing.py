@@ -7,7 +7,7 @@ locked term, conflicts with approved terms) and saves the rows as drafts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +18,7 @@ from wagtail.actions.edit import EditAction
 from cms.models import ServiceLine
 from glossary.csv_io import GlossaryFileError, RowError, read_rows
 from glossary.models import GlossaryTerm
-from glossary.validation import conflicts_between
+from glossary.validation import conflicts_among
 
 
 @dataclass
@@ -160,16 +160,11 @@ def _plan_import(rows, user) -> tuple[list[_Plan], list]:
         term.as_term() for term in GlossaryTerm.objects.approved() if term.pk not in replaced
     ]
     if approved:
-        errors.extend(_approved_conflicts([plan.row for plan in plans], approved))
+        rows = [plan.row for plan in plans]
+        problems = conflicts_among([row.term() for row in rows], approved, each_other=False)
+        for row, row_problems in zip(rows, problems, strict=True):
+            errors.extend(RowError(row.line, problem) for problem in row_problems)
     return plans, errors
-
-
-def _approved_conflicts(rows, approved):
-    return [
-        RowError(row.line, problem)
-        for row in rows
-        for problem in conflicts_between(replace(row.term(), key=row.line), approved)
-    ]
 
 
 def _messages(error: ValidationError) -> list[str]:

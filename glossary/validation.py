@@ -125,6 +125,44 @@ def conflicts_between(candidate: Term, others: Iterable[Term]) -> list[str]:
     return problems
 
 
+def conflicts_among(
+    candidates: Sequence[Term], others: Iterable[Term] = (), *, each_other: bool = True
+) -> list[list[str]]:
+    """:func:`conflicts_between` for many candidates at once: each candidate against
+    the other candidates (unless ``each_other`` is false) and ``others``; one list of
+    problems per candidate, in order.
+
+    One matcher of every term reads every preferred wording once to find which pairs
+    can conflict, and only those pairs are compared one by one, so a glossary of
+    thousands of terms is checked in about the time of one pass over its preferred
+    wordings (pairwise it would be millions of matchers).
+    """
+    candidates = list(candidates)
+    terms = [*candidates, *others]
+    count = len(candidates)
+    matcher = Matcher(replace(term, key=index) for index, term in enumerate(terms))
+    suspects: set[tuple[int, int]] = set()
+    for index, term in enumerate(terms):
+        scope = None if term.service_line is None else [term.service_line]
+        for finding in matcher.find(term.preferred, scope):
+            other = finding.term_key
+            pair = (min(index, other), max(index, other))
+            if other == index or pair[0] >= count or (not each_other and pair[1] < count):
+                continue
+            suspects.add(pair)
+    problems: list[list[str]] = [[] for _ in candidates]
+    for first, second in sorted(suspects):
+        # Distinct keys: a file's line number may equal an approved term's id.
+        candidate = replace(terms[first], key=("candidate", first))
+        rival = replace(terms[second], key=("rival", second))
+        problems[first].extend(conflicts_between(candidate, [rival]))
+        if second < count:
+            problems[second].extend(
+                conflicts_between(replace(rival, key=("candidate", second)), [candidate])
+            )
+    return problems
+
+
 def _scopes_overlap(first: str | None, second: str | None) -> bool:
     return first is None or second is None or first == second
 
@@ -151,8 +189,8 @@ def term_problems(glossary_term, *, approved: Iterable) -> dict[str, list[str]]:
     if variant_errors:
         return variant_errors
     candidate = replace(glossary_term.as_term(), key=glossary_term.pk or "candidate")
-    others = [term.as_term() for term in approved]
-    conflicts = conflicts_between(candidate, others)
+    others = [term.as_term() for term in approved if term.pk != glossary_term.pk]
+    [conflicts] = conflicts_among([candidate], others)
     if conflicts:
         problems["preferred"] = conflicts
     return problems
