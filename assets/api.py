@@ -119,6 +119,20 @@ TAXONOMY_PARAMETERS = [
                     "properties": {
                         "count": {"type": "integer", "minimum": 0},
                         "results": {"type": "array", "items": ref("LibraryItem")},
+                        "synonyms": {
+                            "description": "With `q` only: the glossary's preferred terms "
+                            "also searched, for the variants the search text contains.",
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "found": {"type": "string"},
+                                    "preferred": {"type": "string"},
+                                    "variant": {"type": "string"},
+                                },
+                                "required": ["found", "preferred", "variant"],
+                            },
+                        },
                     },
                     "required": ["count", "results"],
                 },
@@ -149,14 +163,10 @@ def library(request):
     start = (page - 1) * page_size
     items = list(results[start : start + page_size]) if start < count else []
     selectors.attach_taxonomy(items, request=request)
-    response = JsonResponse(
-        {
-            "count": count,
-            # The glossary's preferred terms searched too, for variants in ``q``.
-            "synonyms": [synonym.as_dict() for synonym in getattr(results, "synonyms", [])],
-            "results": [serialise_item(item, request) for item in items],
-        }
-    )
+    data = {"count": count, "results": [serialise_item(item, request) for item in items]}
+    if filters.q:  # a search also says which glossary terms it searched for its variants
+        data["synonyms"] = [synonym.as_dict() for synonym in getattr(results, "synonyms", [])]
+    response = JsonResponse(data)
     if start + page_size < count:
         query = request.GET.copy()
         query["page"] = page + 1

@@ -13,18 +13,32 @@ itself and are used as they are.
 from django.db import connection
 
 from wagtail.search.backends import get_search_backend
+from wagtail.search.query import PlainText
 
 from cms import indexing
 
 
-def search(queryset, q, *, operator, order_by_relevance):
-    """Search ``queryset`` for ``q``; the result can be counted and sliced."""
+def search(queryset, q, *, operator, order_by_relevance, also=()):
+    """Search ``queryset`` for ``q``; the result can be counted and sliced.
+
+    ``also``: phrases that match too (the glossary's preferred terms for variants in
+    ``q``): the search is ``q`` OR each phrase (all of its words).
+    """
     indexing.flush()  # objects saved earlier in this batch
+    query = _query(q, operator, also)
     if order_by_relevance:
-        matches = _sqlite_matches(queryset, q, operator)
+        matches = _sqlite_matches(queryset, query)
         if matches is not None:
             return RankedResults(queryset, matches)
-    return queryset.search(q, operator=operator, order_by_relevance=order_by_relevance)
+    return queryset.search(query, order_by_relevance=order_by_relevance)
+
+
+def _query(q, operator, also):
+    """``q`` with ``operator`` as a search query object, OR-ing in ``also``."""
+    query = PlainText(q, operator=operator)
+    for phrase in also:
+        query = query | PlainText(phrase, operator="and")
+    return query
 
 
 class RankedResults:
@@ -58,8 +72,9 @@ class RankedResults:
         return iter(self[:])
 
 
-def _sqlite_matches(queryset, q, operator):
-    """The FTS5 index rows of the model matching ``q``, with their BM25 ``score``.
+def _sqlite_matches(queryset, query):
+    """The FTS5 index rows of the model matching ``query`` (a search query object),
+    with their BM25 ``score``.
 
     None when the default backend isn't modelsearch's SQLite FTS5 backend.
     """
@@ -71,14 +86,13 @@ def _sqlite_matches(queryset, q, operator):
             SQLiteFTSIndexEntry,
             SQLiteSearchBackend,
         )
-        from modelsearch.query import PlainText
         from modelsearch.utils import get_descendants_content_types_pks
     except ImportError:  # another search backend or version: use Wagtail's ordering
         return None
     backend = get_search_backend()
     if not isinstance(backend, SQLiteSearchBackend):
         return None
-    compiler = backend.query_compiler_class(queryset, PlainText(q, operator=operator))
+    compiler = backend.query_compiler_class(queryset, query)
     config = compiler.get_config(backend)
     search_query = compiler.build_search_query(compiler.query, config=config)
     rank = compiler._build_rank_expression(compiler.get_search_vectors(), config)

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from assets import search
+from assets import search, synonyms
 from assets.filters import Taxonomy, parse_library_filters
 from assets.models import (
     EnablementAssetPage,
@@ -196,14 +196,23 @@ def search_terms(q):
 
 
 def _search(queryset, q, *, order_by_relevance):
-    """Full-text search: all words first; if nothing matches, any of the words."""
+    """Full-text search: all words first; if nothing matches, any of the words. Either
+    way the glossary's preferred terms for variants in ``q`` are searched too
+    (``assets.synonyms``); ``results.synonyms`` says which."""
     q = search_terms(q)
     if not q:
         return queryset.none()
-    results = search.search(queryset, q, operator="and", order_by_relevance=order_by_relevance)
+    found = synonyms.synonyms_for(q)
+    also = [synonym.preferred for synonym in found]
+    results = search.search(
+        queryset, q, operator="and", order_by_relevance=order_by_relevance, also=also
+    )
     if len(q.split()) > 1 and not results.count():
-        results = search.search(queryset, q, operator="or", order_by_relevance=order_by_relevance)
+        results = search.search(
+            queryset, q, operator="or", order_by_relevance=order_by_relevance, also=also
+        )
         results.matched_any_word = True
+    results.synonyms = found
     return results
 
 

@@ -195,6 +195,7 @@ def library_results_html(request, library, filters, taxonomy, context, *, curren
             "page_obj": page_obj,
             "cards": render_cards(page_obj.object_list, taxonomy, request=request),
             "matched_any_word": getattr(results, "matched_any_word", False),
+            "synonyms": getattr(results, "synonyms", []),
             "nearest": nearest,
         },
         request=request,
