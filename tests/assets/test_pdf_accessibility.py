@@ -1,7 +1,7 @@
 """Accessible PDFs: every PDF is a tagged PDF/UA-1 document, read back with pypdf.
 
 Real WeasyPrint renders of a one-pager (with an image and a table), a talk track and a
-call pack, downloaded as a rep. For each, the test walks the structure tree and checks
+call pack, downloaded as a rep, and a share link's PDF, downloaded by the buyer. For each, the test walks the structure tree and checks
 what a screen reader relies on (docs/pdfs.md, "Accessibility"): the document's language
 and title (shown instead of the file name), the PDF/UA identification, headings in the
 order of the page, the text as real text in the tree (not outlines), tables with header
@@ -336,3 +336,28 @@ def test_an_image_without_alt_text_is_a_finding(library, taxonomy, gym, client, 
     html = client.get(reverse("wagtailadmin_pages:edit", args=[asset.pk])).content.decode()
     assert 'data-accessibility-findings="1"' in html
     assert "is marked decorative" in html
+
+
+def test_a_share_pdf_for_a_buyer_is_tagged_too(client, rep, library, taxonomy, gym):
+    from shares import services
+
+    asset = one_pager(library, taxonomy, gym)
+    share = services.create_share(
+        user=rep, pages=[asset], recipient="Dr. Ana Lee", organisation="Riverside Family Medicine"
+    )
+
+    response = client.get(f"/s/{share.token}/pdf/")  # the buyer: no account
+
+    assert response.status_code == 200
+    structure = Structure(response_bytes(response))
+    check_document_level(structure, structure.reader.metadata.title)
+    check_headings_in_order(
+        structure,
+        [
+            ("H1", "Prepared for Dr. Ana Lee"),
+            ("H1", "Home-based cardiac rehab"),
+            ("H2", "Why patients choose home-based rehab"),
+        ],
+    )
+    [figure] = structure.figures()
+    assert figure["/Alt"] == "Patients exercising in the rehab gym"
