@@ -99,8 +99,12 @@ def json_body(request):
         raise ApiError(f"The request body is larger than {MAX_BODY_BYTES // 1024} KB.", 413)
     try:
         data = json.loads(request.body.decode("utf-8") or "null")
-    except (UnicodeDecodeError, ValueError):
-        raise ApiError("The request body is not valid JSON.") from None
+        # A lone surrogate ("\ud800") is valid JSON but not text anything can store.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError):
+        raise ApiError("The request body is not valid JSON text.") from None
+    except RecursionError:
+        raise ApiError("The request body is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ApiError("The request body must be a JSON object.")
     return data

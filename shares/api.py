@@ -13,7 +13,7 @@ from django.http import JsonResponse
 
 from wagtail.models import Site
 
-from assets.models import LibraryItemPage
+from assets.selectors import visible_library_items
 from cms.api import ApiError, api_view, json_body
 from shares import services
 from shares.models import MAX_ITEMS, Share
@@ -70,7 +70,9 @@ def resolve_items(request, values):
             unknown.append(str(value)[:200])
             continue
         url_path = root.rstrip("/") + "/" + path.strip("/") + "/"
-        page = LibraryItemPage.objects.filter(url_path=url_path).first()
+        # Only what the caller may see is found: an item hidden from them and one that
+        # doesn't exist get the same answer.
+        page = visible_library_items(request.viewer).filter(url_path=url_path).first()
         if page is None:
             unknown.append(value)
         else:
@@ -109,7 +111,13 @@ def shares(request):
         response["Location"] = _absolute(request, f"/api/v1/shares/{share.pk}/")
         return response
     mine = services.shares_for(Share.objects.filter(created_by=request.user))[:200]
-    return JsonResponse({"count": len(mine), "results": [serialise(s, request) for s in mine]})
+    results = [
+        serialise(
+            share, request, services.share_state(share, specific=False, sharer=request.viewer)
+        )
+        for share in mine
+    ]
+    return JsonResponse({"count": len(results), "results": results})
 
 
 @api_view(["GET", "HEAD", "DELETE"])

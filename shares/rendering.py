@@ -30,17 +30,50 @@ EXTERNAL_REL = "noopener noreferrer nofollow"
 PDF_TEMPLATE = "shares/share_pdf.html"
 
 
+# Addresses that are Concord's whatever host they are on: never a link for a buyer.
+PRIVATE_PREFIXES = ("/library/", "/admin/", "/documents/", "/shares/", "/s/", "/api/", "/accounts/")
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def _host(value):
+    """A host name as it is compared: lower case, no brackets, no trailing dot."""
+    return (value or "").strip().lower().strip("[]").rstrip(".")
+
+
+def _is_own_host(host):
+    host = _host(host)
+    if not host or host in LOOPBACK or host.endswith(".localhost"):
+        return True
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+    if base and host == _host(urlsplit(base).hostname):
+        return True
+    for allowed in settings.ALLOWED_HOSTS:
+        allowed = allowed.strip().lower()
+        if allowed == "*":
+            return True  # any host may be Concord's: no absolute link can be trusted
+        if allowed.startswith("."):
+            if host == _host(allowed[1:]) or host.endswith(_host(allowed)):
+                return True
+        elif host == _host(allowed):
+            return True
+    return False
+
+
 def _is_external(href):
+    """Whether a buyer may follow ``href``: another site's page, an e-mail or a phone."""
     parts = urlsplit(href)
     if parts.scheme in ("mailto", "tel"):
         return True
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False
-    own_hosts = {host.lower() for host in settings.ALLOWED_HOSTS if host not in ("*",)}
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    if base:
-        own_hosts.add(urlsplit(base).hostname or "")
-    return (parts.hostname or "").lower() not in own_hosts
+    path = parts.path or "/"
+    if path.startswith((*PRIVATE_PREFIXES, settings.MEDIA_URL)):
+        return False
+    try:
+        host = parts.hostname
+    except ValueError:  # a malformed address ("http://[nope/") is nobody's site
+        return False
+    return not _is_own_host(host)
 
 
 def _inline_image(src):
@@ -171,7 +204,7 @@ class ShareDocument:
                 "title": document.page.title,
                 "kind": document.page.get_kind_display(),
                 "stamp": document.stamp(),
-                "body": for_buyers(document.body_html()),
+                "body": for_buyers(document.body_html(for_buyer=True)),
             }
             for number, document in enumerate(self.documents, start=1)
         ]

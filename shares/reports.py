@@ -20,6 +20,7 @@ from assets.models.library import Kind
 from cms.exports import neutralise
 from cms.publication import viewer_of
 from shares.models import ShareItem, ShareOpen
+from shares.services import oversees_shares
 
 PERIODS = {30: "Last 30 days", 90: "Last 90 days", 365: "Last 12 months"}
 DEFAULT_PERIOD = 90
@@ -108,8 +109,7 @@ def _chart(rows):
 
 
 def share_report_view(request):
-    viewer = viewer_of(request)
-    if not viewer.is_staff_editor:
+    if not oversees_shares(viewer_of(request)):
         raise PermissionDenied
     try:
         period = int(request.GET.get("period", DEFAULT_PERIOD))

@@ -10,6 +10,7 @@
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -22,6 +23,7 @@ from wagtail.log_actions import log
 from assets.models import LibraryItemPage
 from assets.models.library import Kind
 from assets.selectors import visible_library_items
+from cms import roles
 from cms.models import Audience
 from cms.publication import Viewer, is_current
 from glossary.checking import find_in_text
@@ -40,9 +42,17 @@ from shares.models import (
 
 TOKEN_SHAPE = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}")
 PHONE_MAX = 40
-# Control characters (a pasted NUL, escape codes, bidi overrides) never belong in a
-# name or a note; line breaks are allowed in the note only.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that never belong in a name or a note because a reader can't see them:
+# controls, format characters (zero-width, bidi marks and overrides, invisible
+# operators, tags), private-use, unassigned and lone surrogate code points, and the
+# other "default ignorable" ones (fillers, variation selectors). They would let
+# "insur<invisible>ance company" past the glossary and still read as the banned words.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"
+)
+# Alphabets whose letters look alike: one word mixing them is a disguise.
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 _PHONE = re.compile(r"[0-9+().\-\s/x]*")
 
 CREATE_ACTION = "concord.share.create"
@@ -107,11 +117,13 @@ class ShareState:
         return self.status == "active"
 
 
-def item_status(share_item, page, *, on=None):
-    """Why ``page`` is or isn't served for ``share_item`` today."""
+def item_status(share_item, page, *, on=None, sharer=None):
+    """Why ``page`` is or isn't served for ``share_item`` today. ``sharer``: the
+    ``Viewer`` of the rep who shared it; an item made private to them since stops."""
     if page is None:
         return "deleted"
-    if not is_current(page, on=on) or page.audience == Audience.INTERNAL:
+    hidden = sharer is not None and not sharer.may_see_page(page)
+    if not is_current(page, on=on) or page.audience == Audience.INTERNAL or hidden:
         on = on or timezone.localdate()
         past_date = page.review_by is not None and page.review_by < on
         return "expired" if page.expired or past_date else "withdrawn"
@@ -123,9 +135,12 @@ def item_status(share_item, page, *, on=None):
     return "current"
 
 
-def share_state(share, *, specific=True, now=None):
-    """What ``share`` serves now. ``specific``: load each page's own type (to render it)."""
+def share_state(share, *, specific=True, now=None, sharer=None):
+    """What ``share`` serves now. ``specific``: load each page's own type (to render it).
+    ``sharer``: the ``Viewer`` of the rep who made it, if the caller has it already
+    (their own list); otherwise it is built (two queries)."""
     now = now or timezone.now()
+    sharer = sharer or Viewer.of(share.created_by)
     today = timezone.localdate(now)
     share_items = list(share.items.all())
     pages = {}
@@ -139,7 +154,8 @@ def share_state(share, *, specific=True, now=None):
     items = []
     for item in share_items:
         page = pages.get(item.page_id)
-        items.append(ItemState(item, page, item_status(item, page, on=today)))
+        status = item_status(item, page, on=today, sharer=sharer)
+        items.append(ItemState(item, page, status))
     return ShareState(share=share, items=items, now=now)
 
 
@@ -177,9 +193,17 @@ def clean_text(value, *, label, maximum, errors, name, required=True, lines=Fals
     if not isinstance(value, str):
         errors[name] = f"{label} must be text."
         return ""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(value.replace("\n", " ") if lines else value):
-        errors[name] = f"{label} contains characters that can't be shown (control characters)."
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if _has_hidden(value.replace("\n", " ")):
+        errors[name] = f"{label} contains invisible or control characters; type it again."
+        return ""
+    # Compatibility forms read as their plain letters: "ｉｎｓｕｒａｎｃｅ" is "insurance".
+    value = unicodedata.normalize("NFKC", value)
+    if (word := _disguised_word(value)) is not None:
+        errors[name] = (
+            f"{label}: “{word}” mixes letters of different alphabets that look alike; "
+            "type it again."
+        )
         return ""
     if lines:
         value = "\n".join(" ".join(line.split()) for line in value.strip().split("\n"))
@@ -191,6 +215,27 @@ def clean_text(value, *, label, maximum, errors, name, required=True, lines=Fals
     elif len(value) > maximum:
         errors[name] = f"{label} is limited to {maximum} characters (this has {len(value)})."
     return value
+
+
+def _has_hidden(value):
+    return bool(_IGNORABLE.search(value)) or any(
+        unicodedata.category(char) in _HIDDEN_CATEGORIES for char in value
+    )
+
+
+def _disguised_word(value):
+    """The first word whose letters come from more than one look-alike alphabet."""
+    for word in re.findall(r"\w+", value):
+        scripts = {
+            script
+            for char in word
+            if char.isalpha()
+            for script in _LOOKALIKE_SCRIPTS
+            if unicodedata.name(char, "").startswith(script)
+        }
+        if len(scripts) > 1:
+            return word
+    return None
 
 
 def _glossary_problems(text, service_lines):
@@ -344,11 +389,20 @@ def create_share(*, user, pages, recipient, organisation, note="", phone=None, v
 # The rest of a link's life -------------------------------------------------------------
 
 
+def oversees_shares(viewer):
+    """Marketers, compliance reviewers and admins see every share (the report, any
+    share's page) and may revoke it; clinical and legal reviewers don't."""
+    viewer = Viewer.of(viewer)
+    return viewer.is_authenticated and (
+        viewer.is_superuser or bool(viewer.group_names & {roles.MARKETERS, roles.COMPLIANCE})
+    )
+
+
 def can_manage(user, share):
-    """The rep who made it, marketers, compliance reviewers and admins may revoke it."""
+    """The rep who made it, and whoever oversees shares, may see and revoke it."""
     if not user.is_authenticated:
         return False
-    return share.created_by_id == user.pk or Viewer.of(user).is_staff_editor
+    return share.created_by_id == user.pk or oversees_shares(user)
 
 
 def revoke(share, *, by):

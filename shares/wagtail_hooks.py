@@ -3,9 +3,8 @@ from django.urls import path, reverse
 from wagtail import hooks
 
 from cms.menus import PermissionMenuItem
-from cms.publication import Viewer
 from shares import reports
-from shares.services import CREATE_ACTION, REVOKE_ACTION
+from shares.services import CREATE_ACTION, REVOKE_ACTION, oversees_shares
 
 
 @hooks.register("register_log_actions")
@@ -27,5 +26,5 @@ def share_report_menu_item():
         name="share-links",
         icon_name="link",
         order=330,
-        allowed=lambda user: Viewer.of(user).is_staff_editor,
+        allowed=oversees_shares,
     )

@@ -205,7 +205,7 @@ class TestTheApi:
         assert "internal use only" in response.json()["fields"]["items"]
 
     def test_an_item_the_rep_cannot_see_is_refused_without_its_title(self, rep_client, library):
-        draft = EnablementAssetFactory(title="Unreviewed draft about wombats")
+        draft = EnablementAssetFactory(title="Unreviewed draft about wombats", slug="draft-17")
         response = post_json(
             rep_client, {"items": [draft.url], "recipient": "Dr. Ana Lee", "organisation": "X"}
         )
