@@ -25,8 +25,9 @@ Who sends the bytes, after the check (``CONCORD_MEDIA_OFFLOAD``, docs/deployment
   CONCORD_MEDIA_ACCEL_PREFIX + name``, an ``internal`` location aliased to MEDIA_ROOT;
 * ``"x-sendfile"`` — Apache mod_xsendfile / lighttpd: ``X-Sendfile: <absolute path>``;
 * ``"redirect"`` — object storage: a 302 to the storage's own URL (signed, for a private
-  bucket with query-string auth), ``Cache-Control: private, no-store``. Use a storage
-  with ``MediaViewURLsMixin`` so pages link to this view, not to the bucket.
+  bucket with query-string auth), ``Cache-Control: private, no-store``. The bucket
+  storage (``MEDIA_STORAGE=s3``: ``cms.storage.MediaStorage``) has
+  ``MediaViewURLsMixin``, so pages link to this view, not to the bucket.
 
 The same module is Wagtail's ``SENDFILE_BACKEND`` (``sendfile`` below), so documents
 served by ``/documents/`` are handed to nginx or Apache the same way.
