@@ -22,11 +22,13 @@ CARD_TEMPLATE = "components/library_item_card.html"
 
 
 def taxonomy_stamp(taxonomy):
-    """What of the taxonomy a card prints: names, order and pause states (hashed)."""
+    """What of the taxonomy a card prints: labels, order and pause states (hashed).
+
+    A segment prints as its label (``str(segment)``: name and care setting)."""
     digest = hashlib.sha256()
     for items in (taxonomy.service_lines, taxonomy.stages, taxonomy.segments):
         for item in items:
-            parts = (item.pk, item.name, getattr(item, "order", ""), getattr(item, "is_paused", ""))
+            parts = (item.pk, str(item), getattr(item, "order", ""), getattr(item, "is_paused", ""))
             digest.update(repr(parts).encode())
         digest.update(b"\x1e")
     return digest.hexdigest()[:16]

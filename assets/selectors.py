@@ -17,6 +17,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
 )
@@ -24,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assets import search, synonyms
-from assets.filters import Taxonomy, parse_library_filters
+from assets.filters import LibraryFilters, Taxonomy, parse_library_filters
 from assets.models import (
     EnablementAssetPage,
     LibraryItemPage,
@@ -286,7 +287,7 @@ def nearest_items(viewer, context, *, taxonomy=None, limit=6):
     taxonomy = taxonomy or Taxonomy.load()
     same_stage = library_items(
         user=viewer,
-        filters={"service_line": context.service_line, "stage": context.stage},
+        filters=LibraryFilters(service_line=context.service_line, stage=context.stage),
     )
     items = list(same_stage.only(*_NEAREST_FIELDS)[:limit])
     if items:
@@ -301,7 +302,7 @@ def nearest_items(viewer, context, *, taxonomy=None, limit=6):
     tagged = LibraryItemPage.stages.through.objects.filter(journeystage__in=neighbours)
     adjacent = library_items(
         user=viewer,
-        filters={"service_line": context.service_line, "segment": context.segment},
+        filters=LibraryFilters(service_line=context.service_line, segment=context.segment),
     ).filter(pk__in=tagged.values("libraryitempage_id"))
     items = list(adjacent.only(*_NEAREST_FIELDS)[:limit])
     if items:
@@ -323,3 +324,69 @@ def _nearest(how, items, taxonomy, context):
             if segment.pk != context.segment.pk and segment not in segments:
                 segments.append(segment)
     return Nearest(how=how, items=items, stages=stages, segments=segments)
+
+
+# Filter counts -------------------------------------------------------------------------
+
+FACETS = ("service_line", "stage", "segment", "kind")
+_FACET_RELATIONS = {"service_line": "service_lines", "stage": "stages", "segment": "segments"}
+
+
+def facet_counts(viewer, filters, *, taxonomy=None):
+    """How many items this viewer would get for each filter option, the other filters
+    (and the search) kept: ``{"service_line": {pk: n}, "stage": {pk: n}, "segment":
+    {pk: n}, "kind": {value: n}}``.
+
+    Counted from what the viewer may see (``library_items``), so a count never includes
+    an item the viewer can't open. Three queries whatever the library's size: the
+    items matching the search (or all visible ones), their taxonomy links (one UNION)
+    and, for a search, their kinds.
+    """
+    taxonomy = taxonomy or Taxonomy.load()
+    filters = parse_library_filters(filters, taxonomy=taxonomy)
+    base = library_items(user=viewer, filters=LibraryFilters(q=filters.q))
+    if isinstance(base, QuerySet):
+        rows = list(base.order_by().values_list("pk", "kind", "purpose"))
+        links = taxonomy_links(Q(libraryitempage_id__in=base.order_by().values("pk")))
+    else:  # search results: their ids, then the rows' kinds
+        ids = list(base.pks) if hasattr(base, "pks") else [item.pk for item in base]
+        rows = list(
+            LibraryItemPage.objects.filter(pk__in=ids).values_list("pk", "kind", "purpose")
+        )
+        links = taxonomy_links(Q(libraryitempage_id__in=ids))
+    tagged = {pk: {"service_lines": set(), "stages": set(), "segments": set()} for pk, *_ in rows}
+    for item_id, relation, pk in links:
+        if item_id in tagged:
+            tagged[item_id][relation].add(pk)
+    paused = {line.pk for line in taxonomy.paused_service_lines}
+    chosen = {
+        "service_line": filters.service_line.pk if filters.service_line else None,
+        "stage": filters.stage.pk if filters.stage else None,
+        "segment": filters.segment.pk if filters.segment else None,
+        "kind": filters.kind or None,
+    }
+    counts = {facet: {} for facet in FACETS}
+
+    def matches(item, kind, purpose, facet, line=None):
+        for other in FACETS:
+            if other == facet or chosen[other] is None:
+                continue
+            if other == "kind":
+                if kind != chosen["kind"]:
+                    return False
+            elif chosen[other] not in item[_FACET_RELATIONS[other]]:
+                return False
+        held_back = purpose == Purpose.BOOKING and kind != Kind.TALK_TRACK
+        lines = [line] if line is not None else [chosen["service_line"]]
+        return not (held_back and any(pk in paused for pk in lines if pk is not None))
+
+    for pk, kind, purpose in rows:
+        item = tagged[pk]
+        for facet, relation in _FACET_RELATIONS.items():
+            for value in item[relation]:
+                line = value if facet == "service_line" else None
+                if matches(item, kind, purpose, facet, line=line):
+                    counts[facet][value] = counts[facet].get(value, 0) + 1
+        if matches(item, kind, purpose, "kind"):
+            counts["kind"][kind] = counts["kind"].get(kind, 0) + 1
+    return counts

@@ -38,6 +38,7 @@ from assets.packs import call_pack
 from assets.pdf import views as pdf_views
 from cms import freshness
 from cms.publication import viewer_of
+from glossary import selectors as glossary_selectors
 from glossary import views as glossary_views
 
 PAGE_SIZE = 20
@@ -136,7 +137,11 @@ def library_index(request, library):
         filters = parse_library_filters(request.GET, taxonomy=taxonomy)
     except InvalidFilter as error:
         filters = None
-        context.update(filter_error=str(error), raw=request.GET)
+        context.update(
+            filter_error=str(error),
+            raw=request.GET,
+            filter_fields=_filter_fields(taxonomy, None, request.GET),
+        )
         status = 400
     if filters is not None:
         query = filters.as_query()
@@ -151,12 +156,81 @@ def library_index(request, library):
         context["results_html"], outcome = library_results_html(
             request, library, filters, taxonomy, context, current=current
         )
+        counts = library_facets(request, library, filters, taxonomy, current=current)
+        context["filter_fields"] = _filter_fields(taxonomy, counts, query)
         _record_lookup(request, filters.call_context)
     response = TemplateResponse(request, library.template, context, status=status)
     if filters is not None:
         elapsed = (time.perf_counter() - started) * 1000
         response["Server-Timing"] = f'results;dur={elapsed:.2f};desc="{outcome}"'
     return private(response)
+
+
+FILTER_FIELDS = (
+    ("service_line", "library-service-line", "Service line", "All service lines"),
+    ("stage", "library-stage", "Stage", "All stages"),
+    ("segment", "library-segment", "Buyer", "All buyers"),
+    ("kind", "library-kind", "Kind", "All kinds"),
+)
+
+
+def _filter_fields(taxonomy, counts, raw):
+    """The filters' selects: name, id, label, the "all" option, the options as
+    ``(value, label, count)`` and the selected value. ``count`` is None when there are
+    no counts (a request whose filters couldn't be used)."""
+    options = _filter_options(taxonomy, counts)
+    return [
+        {
+            "name": name,
+            "id": field_id,
+            "label": label,
+            "all": all_label,
+            "options": options[name],
+            "selected": raw.get(name, ""),
+        }
+        for name, field_id, label, all_label in FILTER_FIELDS
+    ]
+
+
+def _filter_options(taxonomy, counts):
+    def count(facet, key):
+        return None if counts is None else counts[facet].get(key, 0)
+
+    return {
+        "service_line": [
+            (
+                line.slug,
+                f"{line.name} (paused)" if line.is_paused else line.name,
+                count("service_line", line.pk),
+            )
+            for line in taxonomy.service_lines
+        ],
+        "stage": [(stage.slug, stage.name, count("stage", stage.pk)) for stage in taxonomy.stages],
+        "segment": [
+            (segment.slug, str(segment), count("segment", segment.pk))
+            for segment in taxonomy.segments
+        ],
+        "kind": [(value, label, count("kind", value)) for value, label in Kind.choices],
+    }
+
+
+def library_facets(request, library, filters, taxonomy, *, current):
+    """The filter options' counts (``selectors.facet_counts``) as option labels' numbers:
+    ``{"service_line": {slug: n}, ...}``. Cached like the results, per audience and
+    filter set, under the content version."""
+    key = freshness.key(
+        "facets",
+        user=viewer_of(request),
+        parts=[request.get_host(), library.pk, sorted(filters.as_query().items())],
+        current=current,
+    )
+    facets = cache.get(key)
+    if facets is None:
+        facets = selectors.facet_counts(viewer_of(request), filters, taxonomy=taxonomy)
+        timeout = settings.CONCORD_LIBRARY_CACHE_SECONDS
+        if timeout > 0:
+            cache.set(key, facets, timeout)
+    return facets
 
 
 def library_results_html(request, library, filters, taxonomy, context, *, current):
@@ -487,6 +561,15 @@ def pack_pdf(request, library):
     if response.status_code == 200 and pack is not None:
         services.usage_record_pack(user=request.user, pack=pack)
     return private(response)
+
+
+def glossary_index(request, library):
+    """``/library/glossary/``: the service lines that have a glossary (the navigation's
+    "Glossary" link), each linking to its glossary page."""
+    require_library_user(request)
+    context = _base_context(request, library, "glossary")
+    context["glossary_service_lines"] = list(glossary_selectors.service_lines_with_glossary())
+    return private(TemplateResponse(request, "library/glossary_index.html", context))
 
 
 def service_line_glossary(request, library, slug):

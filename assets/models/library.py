@@ -265,6 +265,12 @@ class LibraryIndexPage(RoutablePageMixin, Page):
 
         return views.pack_pdf(request, self)
 
+    @path("glossary/")
+    def glossary_index(self, request):
+        from assets import views
+
+        return views.glossary_index(request, self)
+
     @path("glossary/<slug:slug>/")
     def service_line_glossary(self, request, slug):
         from assets import views

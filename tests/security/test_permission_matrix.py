@@ -113,6 +113,7 @@ ROWS = [
     row("wagtail_serve", lambda w: w.library.url + "before-your-call/", *LIBRARY),
     row("wagtail_serve", lambda w: w.library.url + "objections/log/", *LIBRARY),
     row("wagtail_serve", lambda w: w.library.url + "glossary/cardiology/", *LIBRARY),
+    row("wagtail_serve", lambda w: w.library.url + "glossary/", *LIBRARY),
     row("wagtail_serve", lambda w: w.asset.url, *LIBRARY),
     row("wagtail_serve", lambda w: w.talk_track.url, *LIBRARY),
     row("wagtail_serve", lambda w: w.asset.url + "pdf/", *LIBRARY),
