@@ -75,7 +75,7 @@ def objection_review(*, since=None, service_line=None, without_response=False):
 
 
 def usage_by_item(*, since, kind=None, service_line=None, unused_only=False):
-    """Views, downloads and packs per visible library item since a date."""
+    """Views, downloads, packs and shares per visible library item since a date."""
 
     def count(event_kind):
         counts = (
@@ -96,6 +96,7 @@ def usage_by_item(*, since, kind=None, service_line=None, unused_only=False):
             views=count(UsageEvent.Kind.VIEW),
             downloads=count(UsageEvent.Kind.DOWNLOAD),
             packs=count(UsageEvent.Kind.PACK),
+            shares=count(UsageEvent.Kind.SHARE),
             last_used_at=Subquery(last_used[:1]),
         )
         .prefetch_related("service_lines")
@@ -105,15 +106,15 @@ def usage_by_item(*, since, kind=None, service_line=None, unused_only=False):
     if service_line is not None:
         queryset = queryset.filter(service_lines=service_line)
     if unused_only:
-        queryset = queryset.filter(views=0, downloads=0, packs=0)
+        queryset = queryset.filter(views=0, downloads=0, packs=0, shares=0)
     return queryset.order_by("-views", "-downloads", "title")
 
 
 def usage_by_stage(*, since):
-    """Views, downloads and packs per journey stage since a date.
+    """Views, downloads, packs and shares per journey stage since a date.
 
-    Views and downloads count towards every stage the item is tagged with; packs
-    count once per pack for the stage it was built for.
+    Views, downloads and shares count towards every stage the item is tagged with;
+    packs count once per pack for the stage it was built for.
     """
     events = UsageEvent.objects.filter(created_at__gte=since)
 
@@ -138,6 +139,7 @@ def usage_by_stage(*, since):
         views=item_events(UsageEvent.Kind.VIEW),
         downloads=item_events(UsageEvent.Kind.DOWNLOAD),
         packs=Coalesce(Subquery(packs, output_field=IntegerField()), Value(0)),
+        shares=item_events(UsageEvent.Kind.SHARE),
     ).order_by("order", "name")
 
 
@@ -255,7 +257,7 @@ class UsageFilterSet(WagtailFilterSet):
     def filter_unused(self, queryset, name, value):
         if value is None:
             return queryset
-        unused = Q(views=0, downloads=0, packs=0)
+        unused = Q(views=0, downloads=0, packs=0, shares=0)
         return queryset.filter(unused) if value else queryset.exclude(unused)
 
 
@@ -276,6 +278,7 @@ class UsageReportView(FormulaSafeExportMixin, ReportView):
         "views",
         "downloads",
         "packs",
+        "shares",
         "last_used_at",
         "approval_label",
     ]
@@ -285,12 +288,13 @@ class UsageReportView(FormulaSafeExportMixin, ReportView):
         "views": "Views",
         "downloads": "Downloads",
         "packs": "Call packs",
+        "shares": "Shared with buyers",
         "last_used_at": "Last used",
         "approval_label": "Approval code",
     }
 
     def get_page_subtitle(self):
-        return f"Views, downloads and call packs, last {_period(self.filters)} days"
+        return f"Views, downloads, call packs and shares, last {_period(self.filters)} days"
 
     @property
     def columns(self):
@@ -303,6 +307,7 @@ class UsageReportView(FormulaSafeExportMixin, ReportView):
             NumberColumn("views", label="Views"),
             NumberColumn("downloads", label="Downloads"),
             NumberColumn("packs", label="In call packs"),
+            NumberColumn("shares", label="Shared with buyers"),
             DateColumn("last_used_at", label="Last used"),
         ]
 
@@ -333,18 +338,20 @@ class StageUsageReportView(FormulaSafeExportMixin, ReportView):
     any_permission_required = ["view"]
     paginate_by = None
     export_filename = "library-usage-by-stage"
-    list_export = ["name", "views", "downloads", "packs"]
+    list_export = ["name", "views", "downloads", "packs", "shares"]
     export_headings = {
         "name": "Stage",
         "views": "Views",
         "downloads": "Downloads",
         "packs": "Call packs",
+        "shares": "Shared with buyers",
     }
     columns = [
         Column("name", label="Stage"),
         NumberColumn("views", label="Views"),
         NumberColumn("downloads", label="Downloads"),
         NumberColumn("packs", label="Call packs"),
+        NumberColumn("shares", label="Shared with buyers"),
     ]
 
     def get_page_subtitle(self):

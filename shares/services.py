@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
-from assets.models import LibraryItemPage
+from assets.models import LibraryItemPage, UsageEvent
 from assets.models.library import Kind
 from assets.selectors import visible_library_items
 from cms import roles
@@ -365,6 +365,10 @@ def create_share(*, user, pages, recipient, organisation, note="", phone=None, v
                 approval_version=page.approval_version,
             )
             for position, page in enumerate(pages)
+        )
+        # The library's usage reports count shares beside views, downloads and packs.
+        UsageEvent.objects.bulk_create(
+            UsageEvent(kind=UsageEvent.Kind.SHARE, page=page, user=user) for page in pages
         )
         if phone is not None:
             SenderProfile.objects.update_or_create(user=user, defaults={"phone": phone})

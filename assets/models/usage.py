@@ -7,6 +7,9 @@ from django.utils import timezone
 class UsageEvent(models.Model):
     """What a rep used, recorded with a single INSERT and read only by the reports.
 
+``share`` rows record an item a rep sent to a buyer as a share link (``shares``), one
+row per item of the link.
+
     ``search`` rows (no page) record a rep looking up one call: the library filtered to
     a service line, stage and segment, or "Before your call" for them. The coverage map
     counts them per cell.
@@ -22,6 +25,7 @@ class UsageEvent(models.Model):
         DOWNLOAD = "download", "Download"
         PACK = "pack", "Call pack"
         SEARCH = "search", "Looked up a call"
+        SHARE = "share", "Shared with a buyer"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     page = models.ForeignKey(

@@ -104,3 +104,21 @@ def test_a_hostile_period_falls_back_to_the_default(data, marketer):
             assert value == "99999999999999999999" and response.content
             continue
         assert response.status_code == 200 and "Last 90 days" in response.content.decode()
+
+
+def test_the_library_usage_reports_count_shares(one_pager, case_study, make_share, marketer):
+    make_share(one_pager, case_study)
+    make_share(one_pager)
+    client = Client()
+    client.force_login(marketer)
+    rows = client.get("/admin/library-reports/usage/").context["object_list"]
+    shares = {row.title: row.shares for row in rows}
+    assert shares == {one_pager.title: 2, case_study.title: 1}
+    unused = client.get("/admin/library-reports/usage/", {"unused": "true"})
+    assert list(unused.context["object_list"]) == []  # shared is used
+    response = client.get("/admin/library-reports/usage/", {"export": "csv"})
+    csv = b"".join(response.streaming_content).decode()
+    assert "Shared with buyers" in csv.splitlines()[0]
+    stages = client.get("/admin/library-reports/usage-by-stage/").context["object_list"]
+    evaluation = next(row for row in stages if row.slug == "evaluation")
+    assert evaluation.shares == 3
