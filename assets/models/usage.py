@@ -7,8 +7,8 @@ from django.utils import timezone
 class UsageEvent(models.Model):
     """What a rep used, recorded with a single INSERT and read only by the reports.
 
-``share`` rows record an item a rep sent to a buyer as a share link (``shares``), one
-row per item of the link.
+    ``share`` rows record an item a rep sent to a buyer as a share link (``shares``),
+    one row per item of the link.
 
     ``search`` rows (no page) record a rep looking up one call: the library filtered to
     a service line, stage and segment, or "Before your call" for them. The coverage map
