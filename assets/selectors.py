@@ -28,6 +28,7 @@ from assets import search, synonyms
 from assets.filters import LibraryFilters, Taxonomy, parse_library_filters
 from assets.models import (
     EnablementAssetPage,
+    Favourite,
     LibraryItemPage,
     Objection,
     UsageEvent,
@@ -390,3 +391,28 @@ def facet_counts(viewer, filters, *, taxonomy=None):
         if matches(item, kind, purpose, "kind"):
             counts["kind"][kind] = counts["kind"].get(kind, 0) + 1
     return counts
+
+
+# Favourites ----------------------------------------------------------------------------
+
+
+def call_kit(viewer, *, limit=None):
+    """The items this viewer starred that they may still see, newest star first."""
+    viewer = Viewer.of(viewer)
+    if viewer.user is None or not viewer.can_use_library:
+        return []
+    stars = Favourite.objects.filter(
+        user=viewer.user, item__in=visible_library_items(viewer).values("pk")
+    ).order_by("-created_at", "-pk")
+    if limit:
+        stars = stars[:limit]
+    ids = list(stars.values_list("item_id", flat=True))
+    by_pk = LibraryItemPage.objects.in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def is_starred(viewer, item):
+    viewer = Viewer.of(viewer)
+    return bool(viewer.user is not None and item.pk) and Favourite.objects.filter(
+        user=viewer.user, item=item
+    ).exists()

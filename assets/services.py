@@ -239,6 +239,18 @@ def usage_record(*, user, kind, page=None, service_line=None, stage=None, segmen
     )
 
 
+def usage_record_downloads(*, user, pages):
+    """Record a download of each of ``pages`` (a call kit's PDF): one bulk INSERT."""
+    user = user if getattr(user, "is_authenticated", False) else None
+    now = timezone.now()
+    UsageEvent.objects.bulk_create(
+        [
+            UsageEvent(kind=UsageEvent.Kind.DOWNLOAD, page_id=page.pk, user=user, created_at=now)
+            for page in pages
+        ]
+    )
+
+
 def usage_record_pack(*, user, pack):
     """Record a call pack: one row per item it contained, in one bulk INSERT."""
     pack_id = uuid.uuid4()

@@ -32,7 +32,13 @@ from assets.filters import (
     parse_library_filters,
 )
 from assets.forms import ContentRequestForm, ObjectionLogForm
-from assets.models import ContentRequestAsk, EnablementAssetPage, TalkTrackPage, UsageEvent
+from assets.models import (
+    ContentRequestAsk,
+    EnablementAssetPage,
+    Favourite,
+    TalkTrackPage,
+    UsageEvent,
+)
 from assets.models.library import Kind, Purpose
 from assets.packs import call_pack
 from assets.pdf import views as pdf_views
@@ -45,6 +51,7 @@ PAGE_SIZE = 20
 # A filtered listing reads all its ids at once up to this many (``paginate``).
 NARROWED_IDS = 5000
 USED_RESULTS_SECONDS = 5 * 60  # "most used" order changes with every view
+KIT_STRIP = 6  # starred items shown first on the library page
 
 
 def private(response):
@@ -156,6 +163,7 @@ def library_index(request, library):
         context["results_html"], outcome = library_results_html(
             request, library, filters, taxonomy, context, current=current
         )
+        context["kit"] = selectors.call_kit(viewer_of(request), limit=KIT_STRIP)
         counts = library_facets(request, library, filters, taxonomy, current=current)
         context["filter_fields"] = _filter_fields(taxonomy, counts, query)
         _record_lookup(request, filters.call_context)
@@ -528,6 +536,8 @@ def item_detail(request, item):
             ),
         )
     if not is_preview:
+        context["starred"] = selectors.is_starred(viewer, item)
+        context["star_url"] = f"{item.get_url(request=request)}star/"
         services.usage_record(user=request.user, kind=UsageEvent.Kind.VIEW, page=item)
     response = item.render(request, context_overrides=context)
     return response if is_preview else private(response)
@@ -560,6 +570,44 @@ def pack_pdf(request, library):
     pack = getattr(response, "call_pack", None)
     if response.status_code == 200 and pack is not None:
         services.usage_record_pack(user=request.user, pack=pack)
+    return private(response)
+
+
+# My call kit ---------------------------------------------------------------------------------
+
+
+def item_star(request, item):
+    """POST: star (``action=add``, the default) or unstar (``action=remove``) an item;
+    back to a same-site ``next`` or the item."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _check_item(request, item)
+    if request.POST.get("action") == "remove":
+        Favourite.objects.filter(user=request.user, item=item).delete()
+        messages.success(request, f"Removed “{item.title}” from My call kit.")
+    else:
+        Favourite.objects.get_or_create(user=request.user, item=item)
+        messages.success(request, f"Added “{item.title}” to My call kit.")
+    fallback = item.get_url(request=request)
+    return private(redirect(_safe_next(request, request.POST.get("next"), fallback)))
+
+
+def call_kit(request, library):
+    """``/library/kit/``: the items the rep starred (and may still see), newest first,
+    with the kit as one PDF."""
+    require_library_user(request)
+    items = selectors.attach_taxonomy(selectors.call_kit(viewer_of(request)), request=request)
+    context = _base_context(request, library, "kit")
+    context.update(items=items, kit_path=request.get_full_path())
+    return private(TemplateResponse(request, "library/call_kit.html", context))
+
+
+def call_kit_pdf(request, library):
+    require_library_user(request)
+    items = selectors.call_kit(viewer_of(request))
+    response = pdf_views.kit_pdf(request, library, items)
+    if response.status_code == 200:
+        services.usage_record_downloads(user=request.user, pages=items)
     return private(response)
 
 

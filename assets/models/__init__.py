@@ -1,6 +1,7 @@
 """What marketers write and reps use. One module per content type, re-exported here."""
 
 from assets.models.enablement import EnablementAssetAttachment, EnablementAssetPage
+from assets.models.favourites import Favourite
 from assets.models.library import LibraryIndexPage, LibraryItemPage, LibraryItemTag
 from assets.models.objections import (
     Objection,
@@ -17,6 +18,7 @@ __all__ = [
     "ContentRequestAsk",
     "EnablementAssetAttachment",
     "EnablementAssetPage",
+    "Favourite",
     "LibraryIndexPage",
     "LibraryItemPage",
     "LibraryItemTag",

@@ -206,6 +206,12 @@ class LibraryItemPage(RoutablePageMixin, ApprovalStampMixin, TaxonomyNamesMixin,
 
         return views.item_pdf(request, self)
 
+    @path("star/")
+    def item_star(self, request):
+        from assets import views
+
+        return views.item_star(request, self)
+
 
 class LibraryIndexPage(RoutablePageMixin, Page):
     """``/library/``: the rep library. Restricted to library roles by page privacy."""
@@ -264,6 +270,18 @@ class LibraryIndexPage(RoutablePageMixin, Page):
         from assets import views
 
         return views.pack_pdf(request, self)
+
+    @path("kit/")
+    def call_kit(self, request):
+        from assets import views
+
+        return views.call_kit(request, self)
+
+    @path("kit/pdf/")
+    def call_kit_pdf(self, request):
+        from assets import views
+
+        return views.call_kit_pdf(request, self)
 
     @path("glossary/")
     def glossary_index(self, request):

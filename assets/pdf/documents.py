@@ -448,6 +448,74 @@ class PackDocument:
         return render_to_string(PACK_TEMPLATE, self.context())
 
 
+# --- A call kit ------------------------------------------------------------------------
+
+
+KIT_TEMPLATE = "pdf/kit.html"
+
+
+@dataclass
+class KitDocument:
+    """A rep's call kit (``selectors.call_kit``: the items they starred and may still
+    see) as one PDF: a cover with contents, then each item as in a call pack."""
+
+    items: list
+    user: object
+    viewer: object = None
+    on: date = field(default_factory=timezone.localdate)
+
+    def documents(self):
+        return [ItemDocument(item.specific, user=self.viewer or self.user) for item in self.items]
+
+    def key(self):
+        parts = [self.on.isoformat(), self.user.pk, rep_name(self.user)]
+        for document in self.documents():
+            parts.extend(document.key_parts())
+        return render.content_key("kit", *parts)
+
+    def dependencies(self):
+        labels = []
+        for document in self.documents():
+            labels += document.dependencies()
+        return labels
+
+    def last_modified(self):
+        return _last_modified([document.page for document in self.documents()])
+
+    def filename(self):
+        return f"call-kit-{self.on.isoformat()}.pdf"
+
+    def context(self):
+        documents = self.documents()
+        return {
+            "document_title": "My call kit",
+            "document_description": f"Prepared for {rep_name(self.user)} on {human_date(self.on)}",
+            "org_name": org_name(),
+            "internal": True,
+            "draft": False,
+            "rep_name": rep_name(self.user),
+            "prepared_on": human_date(self.on),
+            "cover_stamp": (
+                f"Call kit prepared {human_date(self.on)} for {rep_name(self.user)} · "
+                "each piece carries its own approval code"
+            ),
+            "sections": [
+                {
+                    "id": f"{document.page.kind}-{document.page.pk}",
+                    "title": document.page.get_kind_display(),
+                    "detail": document.page.title,
+                    "stamp": stamp_text(document.page),
+                    "html": document.body_html(in_pack=True),
+                }
+                for document in documents
+            ],
+            "request": SimpleNamespace(is_preview=False),
+        }
+
+    def html(self):
+        return render_to_string(KIT_TEMPLATE, self.context())
+
+
 def rep_name(user):
     return (user.get_full_name() or user.get_username()).strip()
 

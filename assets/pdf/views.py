@@ -30,7 +30,7 @@ from django.views.decorators.http import require_safe
 from assets import selectors
 from assets.filters import CallContext, InvalidFilter
 from assets.pdf import render
-from assets.pdf.documents import ItemDocument, PackDocument, last_modified_http
+from assets.pdf.documents import ItemDocument, KitDocument, PackDocument, last_modified_http
 from cms import roles
 from cms.publication import viewer_of
 
@@ -102,6 +102,26 @@ def pack_pdf(request, library_page):
     # What the caller records as used, without building the pack a second time.
     response.call_pack = document.pack
     return response
+
+
+def kit_pdf(request, library_page, items):
+    """A rep's call kit (the items they starred and may see) as one PDF; a 404 page
+    that says how to fill it when it is empty."""
+    started = time.perf_counter()
+    denied = _check_library_user(request)
+    if denied is not None:
+        return denied
+    if not items:
+        return _problem(
+            request,
+            library_page,
+            status=404,
+            title="Your call kit is empty",
+            message="Star the items you use on calls (the ☆ on each item's page); "
+            "they make up your call kit.",
+        )
+    document = KitDocument(items=items, user=request.user, viewer=viewer_of(request))
+    return _pdf_response(request, document, started=started)
 
 
 def preview_pdf(request, page):

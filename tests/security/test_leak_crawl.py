@@ -201,9 +201,10 @@ def test_the_whole_demo_organisation_leaks_nothing_to_a_visitor(demo_organisatio
         assert not demo_leaks(body.decode(errors="replace")), (path, demo_leaks(body.decode()))
 
 
-def test_requests_and_the_coverage_map_refuse_a_visitor(public_world, rep):
-    """Content requests (with a rep's note naming internal material) and the coverage
-    map (which lists internal titles) answer a visitor with a login page only."""
+def test_requests_the_call_kit_and_the_coverage_map_refuse_a_visitor(public_world, rep):
+    """Content requests (with a rep's note naming internal material), the call kit and
+    the coverage map (which lists internal titles) answer a visitor with a login page
+    only."""
     from assets.services import content_request_ask
 
     w = public_world
@@ -218,6 +219,9 @@ def test_requests_and_the_coverage_map_refuse_a_visitor(public_world, rep):
     site_login, admin_login = reverse("login"), reverse("wagtailadmin_login")
     urls = {
         f"{w.library.url}requests/": site_login,
+        f"{w.library.url}kit/": site_login,
+        f"{w.library.url}kit/pdf/": site_login,
+        f"{w.library.url}glossary/": site_login,
         f"{w.library.url}requests/new/?{call}&source=results": site_login,
         reverse("assets_coverage"): admin_login,
         reverse("assets_coverage") + "?export=csv": admin_login,
@@ -231,6 +235,10 @@ def test_requests_and_the_coverage_map_refuse_a_visitor(public_world, rep):
         assert response.status_code == 302, url
         assert urlsplit(response["Location"]).path == login, url
         assert not leaked(response.content.decode(errors="replace")), url
-    response = client.post(f"{w.library.url}requests/new/", {"service_line": "cardiology"})
-    assert response.status_code == 302
-    assert urlsplit(response["Location"]).path == site_login
+    for url, data in (
+        (f"{w.library.url}requests/new/", {"service_line": "cardiology"}),
+        (f"{w.asset.url}star/", {}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 302, url
+        assert urlsplit(response["Location"]).path == site_login, url

@@ -114,6 +114,17 @@ ROWS = [
     row("wagtail_serve", lambda w: w.library.url + "objections/log/", *LIBRARY),
     row("wagtail_serve", lambda w: w.library.url + "glossary/cardiology/", *LIBRARY),
     row("wagtail_serve", lambda w: w.library.url + "glossary/", *LIBRARY),
+    # My call kit: every library role has one (an empty kit's PDF is a 404 page).
+    row("wagtail_serve", lambda w: w.library.url + "kit/", *LIBRARY),
+    row("wagtail_serve", lambda w: w.library.url + "kit/pdf/", SITE_LOGIN, *[NOT_FOUND] * 4),
+    row("wagtail_serve", lambda w: w.asset.url + "star/", SITE_LOGIN, *["405"] * 4),
+    row(
+        "wagtail_serve",
+        lambda w: w.asset.url + "star/",
+        SITE_LOGIN,
+        *["302 {w.asset.url}"] * 4,
+        method="post",
+    ),
     row("wagtail_serve", lambda w: w.asset.url, *LIBRARY),
     row("wagtail_serve", lambda w: w.talk_track.url, *LIBRARY),
     row("wagtail_serve", lambda w: w.asset.url + "pdf/", *LIBRARY),
