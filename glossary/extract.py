@@ -108,6 +108,7 @@ SKIPPED_FIELD_TYPES = (
 )
 
 _URL = re.compile(r"""(?:https?://|www\.|mailto:)[^\s<>"'`]+""", re.IGNORECASE)
+_URL_HINT = re.compile(r"://|www\.|mailto:", re.IGNORECASE)
 # Trailing punctuation that ends a sentence rather than the URL.
 _URL_TRAILER = ".,;:!?)]}"
 
@@ -168,7 +169,7 @@ def child_relation_names(model) -> tuple[str, ...]:
 
 def mask_urls(text: str) -> str:
     """``text`` with every URL replaced by spaces of the same length."""
-    if "://" not in text and "www." not in text.lower() and "mailto:" not in text.lower():
+    if _URL_HINT.search(text) is None:
         return text
     return _URL.sub(_blank_url, text)
 

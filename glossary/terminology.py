@@ -203,8 +203,8 @@ _REPLACEMENTS = (
 _ASCII_REPLACEMENTS = tuple((char, new) for char, new in _REPLACEMENTS if char.isascii())
 _TYPOGRAPHY = str.maketrans(dict(_REPLACEMENTS))
 # Runs to shorten once the replacements are made: two or more separators, or any
-# run holding an invisible character.
-_RUN = re.compile(f"[ \\-{INVISIBLE}]{{2,}}|[{INVISIBLE}]")
+# run holding an invisible character (see _runs).
+_RUN_CHARS = frozenset(" -" + INVISIBLE)
 _RUN_HINTS = ("  ", " -", "- ", "--")
 
 _ScopeSet = frozenset[str] | None
@@ -376,16 +376,16 @@ class _Normalised:
         for char, new in _ASCII_REPLACEMENTS if is_ascii else _REPLACEMENTS:
             if char in text:
                 text = text.replace(char, new)
-        if is_ascii and not any(hint in text for hint in _RUN_HINTS):
+        runs = _runs(text, is_ascii)
+        if not runs:
             return cls(text, [], [])
         pieces: list[str] = []
         breaks: list[int] = []
         shifts: list[int] = []
         kept_from = 0
         shift = 0
-        for run in _RUN.finditer(text):
-            run_start, run_end = run.span()
-            chars = run.group()
+        for run_start, run_end in runs:
+            chars = text[run_start:run_end]
             kept = "-" if "-" in chars else " " if " " in chars else ""
             pieces.append(text[kept_from:run_start])
             pieces.append(kept)
@@ -393,8 +393,6 @@ class _Normalised:
             shift += run_end - run_start - len(kept)
             breaks.append(run_end - shift)
             shifts.append(shift)
-        if not breaks:
-            return cls(text, [], [])
         pieces.append(text[kept_from:])
         return cls("".join(pieces), breaks, shifts)
 
@@ -402,6 +400,49 @@ class _Normalised:
         """Map an offset of a non-separator character back to the original text."""
         index = bisect.bisect_right(self.breaks, offset)
         return offset + self.shifts[index - 1] if index else offset
+
+
+def _runs(text: str, is_ascii: bool) -> list[tuple[int, int]]:
+    """The runs to shorten in ``text`` (replacements made), in order: two or more
+    separators (`` `` or ``-``), or any run of them holding an invisible character.
+
+    Found with ``str.find`` for the few two-character openings a run can have and
+    for each invisible character present, then grown to the whole run: on big texts
+    this is several times faster than one regular expression scanning every character.
+    """
+    seeds: list[int] = []
+    for hint in _RUN_HINTS:
+        position = text.find(hint)
+        while position != -1:
+            seeds.append(position)
+            position = text.find(hint, position + 2)
+    if not is_ascii:
+        for char in INVISIBLE:
+            if char in text:
+                position = text.find(char)
+                while position != -1:
+                    seeds.append(position)
+                    position = text.find(char, position + 1)
+    if not seeds:
+        return []
+    seeds.sort()
+    runs: list[tuple[int, int]] = []
+    length = len(text)
+    run_end = -1
+    for seed in seeds:
+        if seed < run_end:
+            continue
+        start = seed
+        while start and text[start - 1] in _RUN_CHARS:
+            start -= 1
+        end = seed + 1
+        while end < length and text[end] in _RUN_CHARS:
+            end += 1
+        if end - start == 1 and text[start] in " -":
+            continue  # A single separator (a "- " seed can't be one; kept for safety).
+        runs.append((start, end))
+        run_end = end
+    return runs
 
 
 def _scope(service_lines: Iterable[str] | None) -> _ScopeSet:

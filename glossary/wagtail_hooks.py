@@ -8,7 +8,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from cms.exports import FormulaSafeExportMixin
 from cms.menus import PermissionMenuItem
-from glossary import admin_views
+from glossary import admin_views, live
 from glossary.models import GlossaryTerm
 
 
@@ -85,6 +85,7 @@ def register_glossary_admin_urls():
     urls = [
         path("import/", admin_views.GlossaryImportView.as_view(), name="import"),
         path("export.csv", admin_views.glossary_export, name="export"),
+        path("live-check/", live.live_check, name="live_check"),
         path(
             "reports/consistency/",
             admin_views.ConsistencyReportView.as_view(),
