@@ -1,4 +1,5 @@
-"""Load: 20 reps at once browsing, searching and downloading PDFs, against gunicorn.
+"""Load: 20 reps at once browsing, searching and downloading PDFs, and buyers opening
+the links reps sent them, against gunicorn.
 
 What it does, bounded and self-stopping:
 
@@ -6,8 +7,9 @@ What it does, bounded and self-stopping:
    ``concord_bench_library`` (``--db postgres``, the default) or
    ``var/bench-library.sqlite3`` (``--db sqlite``), migrated, with ``--items`` generated
    library items (10,000) and the demo organisation; generation happens once. Then it
-   adds ``--reps`` sign-in accounts (``load-rep-01`` …, group Sales reps) and picks
-   call packs that have content.
+   adds ``--reps`` sign-in accounts (``load-rep-01`` …, group Sales reps), picks
+   call packs that have content, and has the first rep share approved external items
+   with ``--buyers`` buyers (one link each, made once through the share service).
 2. Starts a private Redis (``--cache redis``, the default when ``redis-server`` is
    installed; the production cache, shared by the workers, so a PDF rendered by one
    worker is cached for all) and gunicorn with production settings on 127.0.0.1
@@ -15,8 +17,9 @@ What it does, bounded and self-stopping:
 3. Runs ``--reps`` threads for ``--warmup`` + ``--duration`` seconds. Each signs in
    through the login form, then loops: the library, a filtered listing, a search, an
    item from one of those listings (among its first five), that item's PDF, and now
-   and then (``--pack-share``) a call pack PDF. Only the ``--duration`` part counts;
-   sign-ins are reported apart.
+   and then (``--pack-share``) a call pack PDF. ``--buyers`` more threads, with no
+   account and no cookies, open their link and now and then (``--buyer-pdf-share``)
+   its PDF. Only the ``--duration`` part counts; sign-ins are reported apart.
 4. Reports per request type: count, throughput, p50/p95/max and errors (a status other
    than 2xx/3xx, a connection error, or the wrong content type); PDFs are split by the
    view's ``Server-Timing`` into cached and rendered. Goals: no errors, and p95 of
@@ -90,6 +93,10 @@ def main():
     parser.add_argument("--duration", type=float, default=60, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=30, help="seconds before measuring")
     parser.add_argument("--pack-share", type=float, default=0.1, help="loops with a pack")
+    parser.add_argument("--buyers", type=int, default=10, help="buyers opening share links")
+    parser.add_argument(
+        "--buyer-pdf-share", type=float, default=0.3, help="buyer visits with the PDF"
+    )
     parser.add_argument(
         "--think",
         type=float,
@@ -115,7 +122,7 @@ def main():
     args = parser.parse_args()
 
     if args.setup:  # the internal step, run in a subprocess with the bench database
-        return setup(args.reps)
+        return setup(args.reps, args.buyers)
 
     stop_on_signals()
     env = library.bench_env(args)
@@ -170,7 +177,14 @@ def prepare_database(env, args):
 
 def run_setup(env, args):
     output = library.run_step(
-        env, "bench/load.py", "--setup", "--reps", str(args.reps), capture=True
+        env,
+        "bench/load.py",
+        "--setup",
+        "--reps",
+        str(args.reps),
+        "--buyers",
+        str(args.buyers),
+        capture=True,
     )
     return output.strip().splitlines()[-1]
 
@@ -341,6 +355,20 @@ class Rep:
                 pause()
 
 
+class Buyer(Rep):
+    """Someone a rep sent a link to: no account, no cookies kept, one link."""
+
+    def loop(self, rng, token, pdf_share, think, until):
+        while time.monotonic() < until:
+            self.cookies = {}
+            self.timed("share page", f"/s/{token}/", expect=HTML)
+            if rng.random() < pdf_share:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think) if think > 0 else 0)
+                self.timed("share pdf", f"/s/{token}/pdf/", expect=PDF)
+            if think > 0:
+                time.sleep(rng.uniform(2 * think, 6 * think))  # reading
+
+
 def prewarm(port, world, threads=4):
     """Render the PDFs reps will open (the first five items of every filter and search)
     before they start, as the pre-render task does for one-pagers in production."""
@@ -407,12 +435,26 @@ def run_load(port, world, args):
         except Exception as exc:  # noqa: BLE001 - reported, and the run goes on
             failures.append(f"{username}: {type(exc).__name__}: {exc}")
 
+    def read(index, token):
+        rng = random.Random(1000 + index)
+        buyer = Buyer(port, f"buyer-{index}", record)
+        try:
+            buyer.loop(rng, token, args.buyer_pdf_share, args.think, until)
+        except Exception as exc:  # noqa: BLE001 - reported, and the run goes on
+            failures.append(f"buyer {index}: {type(exc).__name__}: {exc}")
+
     threads = [
         threading.Thread(target=run, args=(i, name), daemon=True)
         for i, name in enumerate(world["users"][: args.reps])
     ]
+    buyers = world.get("shares", [])[: args.buyers]
+    threads += [
+        threading.Thread(target=read, args=(i, token), daemon=True)
+        for i, token in enumerate(buyers)
+    ]
     print(
-        f"{len(threads)} reps, {args.warmup:g} s warm-up + {args.duration:g} s measured, "
+        f"{args.reps} reps and {len(buyers)} buyers, "
+        f"{args.warmup:g} s warm-up + {args.duration:g} s measured, "
         f"think {args.think:g} s "
         f"({args.worker_class}, {args.workers} workers"
         + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
@@ -450,6 +492,8 @@ ORDER = [
     "pack (cached)",
     "pack (rendered)",
     "pack",
+    "share page",
+    "share pdf",
     "login form",
     "sign in",
 ]
@@ -480,7 +524,8 @@ def report(args, world, results):
     seconds = results["measured_seconds"]
     rows = []
     print(
-        f"\n{args.db}, {args.items} items, {args.reps} reps, think {args.think:g} s, "
+        f"\n{args.db}, {args.items} items, {args.reps} reps, {args.buyers} buyers, "
+        f"think {args.think:g} s, "
         f"{seconds:.0f} s measured"
     )
     header = f"{'request':<18} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
@@ -557,6 +602,7 @@ def report(args, world, results):
                 "db": args.db,
                 "items": args.items,
                 "reps": args.reps,
+                "buyers": args.buyers,
                 "warmup_s": args.warmup,
                 "think_s": args.think,
                 "prewarm": args.prewarm,
@@ -588,8 +634,9 @@ def report(args, world, results):
 # Setup (runs inside Django, against the bench database) -------------------------------
 
 
-def setup(reps):
-    """Sign-in accounts for the reps and call packs that have content; prints JSON."""
+def setup(reps, buyers=0):
+    """Sign-in accounts for the reps, call packs that have content and share links for
+    the buyers; prints JSON."""
     import django
 
     django.setup()
@@ -633,7 +680,42 @@ def setup(reps):
                 break
         if len(packs) >= 4:
             break
-    print(json.dumps({"users": users, "packs": packs}))
+    print(json.dumps({"users": users, "packs": packs, "shares": share_links(rep, buyers)}))
+
+
+def share_links(rep, buyers):
+    """Tokens of ``buyers`` active links from ``rep`` (made once, then reused)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from assets.selectors import visible_library_items
+    from shares.models import Share
+    from shares.services import create_share
+
+    if rep is None or buyers <= 0:
+        return []
+    active = Share.objects.filter(
+        created_by=rep,
+        revoked_at=None,
+        expires_at__gt=timezone.now(),
+        recipient__startswith="Load buyer",
+    )
+    tokens = list(active.order_by("pk").values_list("token", flat=True)[:buyers])
+    items = list(
+        visible_library_items(rep)
+        .filter(~Q(audience="internal"), ~Q(kind="talk-track"))
+        .order_by("-approved_at")[: 2 * buyers]
+    )
+    for number in range(len(tokens), buyers):
+        pages = items[2 * number : 2 * number + 2] or items[:1]
+        share = create_share(
+            user=rep,
+            pages=pages,
+            recipient=f"Load buyer {number + 1}",
+            organisation="Bench Family Medicine",
+        )
+        tokens.append(share.token)
+    return tokens
 
 
 if __name__ == "__main__":

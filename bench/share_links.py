@@ -15,7 +15,7 @@ and measures through Django's full request stack (the test client):
 
 Usage::
 
-    .venv/bin/python bench/shares.py [--runs 300] [--cold-runs 7]
+    .venv/bin/python bench/share_links.py [--runs 300] [--cold-runs 7]
 """
 
 import argparse
