@@ -129,7 +129,8 @@ Implementation
 :class:`Matcher` normalises the text once (:class:`_Normalised`): typography
 is translated one character for one, invisible characters are dropped, and
 every run of separators becomes one character -- ``-`` if the run holds a
-hyphen, a space otherwise -- with a sparse offset map back to the original.
+hyphen and some style rule needs to know, a space otherwise -- with a sparse
+offset map back to the original.
 It then folds case, writes every ``-`` as a space, and runs one Aho-Corasick
 automaton (pyahocorasick) holding every form of every variant, exception and
 (where it matters) preferred wording in that normalised, folded form. A hit
@@ -206,6 +207,7 @@ _TYPOGRAPHY = str.maketrans(dict(_REPLACEMENTS))
 # run holding an invisible character (see _runs).
 _RUN_CHARS = frozenset(" -" + INVISIBLE)
 _RUN_HINTS = ("  ", " -", "- ", "--")
+_SPACE_RUN_HINTS = ("  ",)
 
 _ScopeSet = frozenset[str] | None
 
@@ -371,12 +373,17 @@ class _Normalised:
     shifts: list[int]
 
     @classmethod
-    def of(cls, text: str) -> _Normalised:
+    def of(cls, text: str, *, hyphens: bool = True) -> _Normalised:
+        """``hyphens=False`` writes every separator run as a space (for a matcher
+        without style rules, which never asks what a gap was written with): fewer
+        runs to look for and to shorten."""
         is_ascii = text.isascii()
         for char, new in _ASCII_REPLACEMENTS if is_ascii else _REPLACEMENTS:
             if char in text:
                 text = text.replace(char, new)
-        runs = _runs(text, is_ascii)
+        if not hyphens and "-" in text:
+            text = text.replace("-", " ")
+        runs = _runs(text, is_ascii, _RUN_HINTS if hyphens else _SPACE_RUN_HINTS)
         if not runs:
             return cls(text, [], [])
         pieces: list[str] = []
@@ -402,7 +409,7 @@ class _Normalised:
         return offset + self.shifts[index - 1] if index else offset
 
 
-def _runs(text: str, is_ascii: bool) -> list[tuple[int, int]]:
+def _runs(text: str, is_ascii: bool, hints: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """The runs to shorten in ``text`` (replacements made), in order: two or more
     separators (`` `` or ``-``), or any run of them holding an invisible character.
 
@@ -411,7 +418,7 @@ def _runs(text: str, is_ascii: bool) -> list[tuple[int, int]]:
     this is several times faster than one regular expression scanning every character.
     """
     seeds: list[int] = []
-    for hint in _RUN_HINTS:
+    for hint in hints or _RUN_HINTS:
         position = text.find(hint)
         while position != -1:
             seeds.append(position)
@@ -675,6 +682,7 @@ class Matcher:
     def __init__(self, terms: Iterable[Term]) -> None:
         patterns: dict[str, list[_Rule]] = {}
         self._term_count = 0
+        self._hyphens = False  # Does any rule ask what a gap was written with?
         for term_index, term in enumerate(terms):
             rules = term_rules(term, term_index)
             if not any(rule.role == FLAG for rule in rules):
@@ -682,6 +690,7 @@ class Matcher:
             self._term_count += 1
             for rule in rules:
                 patterns.setdefault(rule.key, []).append(rule)
+                self._hyphens = self._hyphens or rule.separators
         self._automaton = _automaton(patterns) if patterns else None
 
     def __len__(self) -> int:
@@ -702,7 +711,7 @@ class Matcher:
         if self._automaton is None or not text:
             return []
         scope = _scope(service_lines)
-        normalised = _Normalised.of(text)
+        normalised = _Normalised.of(text, hyphens=self._hyphens)
         excuses: list[_Excuse] = []
         candidates = list(_scan(self._automaton, normalised, scope, excuses))
         return _findings(text, _excused(candidates, excuses))

@@ -88,7 +88,7 @@ def wording_problems(
                 f"(it matches “{finding.found}” in “{preferred}”)."
             )
         problems.setdefault("variants", []).append(message)
-    unexcused = Matcher([replace(candidate, exceptions=())])
+    unexcused = Matcher([replace(candidate, exceptions=())]) if exceptions else None
     for exception in exceptions:
         if not unexcused.find(exception):
             problems.setdefault("exceptions", []).append(

@@ -26,6 +26,10 @@ from glossary.selectors import LIVE, stored_versions
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# Files read to validate them are kept for the check up to this many characters in
+# all (many small files are read once); beyond it they are read again, so memory
+# holds one big file at a time.
+KEEP_READ_CHARACTERS = 32_000_000
 
 
 class Command(BaseCommand):
@@ -60,12 +64,16 @@ class Command(BaseCommand):
         matcher = self._matcher(glossary)
         if paths:
             # Every file is readable before anything is printed (a usage error never
-            # leaves half a report), then each is read again and checked on its own:
-            # memory holds one file and its findings at a time.
+            # leaves half a report), then each is checked on its own: memory holds one
+            # big file and its findings at a time.
             documents = [_document(name) for name in paths]
+            kept, size = {}, 0
             for name, _ in documents:
-                _read(name)
-            findings = _file_findings(documents, matcher, service_lines or None)
+                text = _read(name)
+                if size + len(text) <= KEEP_READ_CHARACTERS:  # else it is read again
+                    kept[name] = text
+                    size += len(text)
+            findings = _file_findings(documents, matcher, service_lines or None, kept)
         else:
             findings = _stored_findings(matcher, live_only=options["live_only"])
 
@@ -101,9 +109,11 @@ def _read(name) -> str:
         raise CommandError(f"{name} is not UTF-8 text.", returncode=2) from error
 
 
-def _file_findings(documents, matcher, service_lines) -> Iterator[dict]:
+def _file_findings(documents, matcher, service_lines, kept) -> Iterator[dict]:
     for name, kind in documents:
-        text = _read(name)
+        text = kept.pop(name, None)
+        if text is None:
+            text = _read(name)
         findings = check_document(
             text,
             matcher=matcher,
