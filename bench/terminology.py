@@ -25,6 +25,20 @@ rows, then the time to load every asset, extract its text and match it, as
 
 The database is a throwaway SQLite file (``--stored-db`` keeps it for the next
 run; ``DATABASE_URL`` picks another database). Building it takes a few minutes.
+
+With ``--big-file`` it measures one big document: the corpus concatenated into a file
+of ``--megabytes`` (50) MB with about 10,000 findings, checked in-process with
+``check_document`` (what ``check_terminology`` does per file), then by the real
+command, ``check_terminology --glossary … --format json FILE > /dev/null``, in a child
+process whose wall time and peak memory (max RSS) are reported::
+
+    .venv/bin/python bench/terminology.py --big-file [--megabytes 50]
+
+With ``--files`` it writes ``--docs`` files of ``--words`` (300) words and the
+glossary as CSV, runs ``check_terminology --glossary … --format json`` over all of
+them and over one of them, and reports the rate net of start-up (the difference)::
+
+    .venv/bin/python bench/terminology.py --files [--docs 10000] [--words 300]
 """
 
 from __future__ import annotations
@@ -45,6 +59,8 @@ VARIANT_COUNT = 2_000
 SERVICE_LINES = ("cardiology", "orthopedics", "behavioral-health", "virtual-primary-care")
 TARGET_RATE = 5_000
 TARGET_RATIO = 500
+BIG_FILE_TARGET_SECONDS = 5
+FILES_TARGET_RATE = 5_000
 
 # fmt: off
 DOMAIN_WORDS = (
@@ -131,18 +147,24 @@ def render_variant(rng: random.Random, variant: str, case_sensitive: bool) -> st
 
 
 def make_document(
-    rng: random.Random, vocabulary: list[str], weights: list[float], terms: list[Term]
+    rng: random.Random,
+    vocabulary: list[str],
+    weights: list[float],
+    terms: list[Term],
+    words_per_document: int = WORDS_PER_DOCUMENT,
+    plants: int = 4,
 ) -> str:
-    words = rng.choices(vocabulary, weights, k=WORDS_PER_DOCUMENT)
+    words = rng.choices(vocabulary, weights, k=words_per_document)
     if rng.random() < 0.2:
         words[rng.randrange(len(words))] = rng.choice(FANCY_WORDS)
-    for _ in range(rng.randint(0, 4)):
+    for _ in range(rng.randint(0, plants)):
         term = rng.choice(terms)
         variant = rng.choice(term.variants)
         words[rng.randrange(len(words))] = render_variant(rng, variant, term.case_sensitive)
     for _ in range(rng.randint(0, 3)):
         near_miss = rng.choice(rng.choice(terms).variants).split()[-1]
-        words[rng.randrange(len(words))] = near_miss + rng.choice(("s", "ing", "_x", "ed"))
+        # Longer words that start with a variant's word (a plural would be a finding).
+        words[rng.randrange(len(words))] = near_miss + rng.choice(("ly", "ing", "_x", "ed"))
     parts: list[str] = []
     sentence_left = 0
     for word in words:
@@ -159,14 +181,19 @@ def make_document(
     return "".join(parts)
 
 
-def make_corpus(seed: int, documents: int) -> tuple[list[Term], list[tuple[str, str]]]:
+def make_corpus(
+    seed: int, documents: int, words: int = WORDS_PER_DOCUMENT, plants: int = 4
+) -> tuple[list[Term], list[tuple[str, str]]]:
     """The glossary, and (service line, text) pairs."""
     rng = random.Random(seed)
     vocabulary = make_vocabulary(rng, 6_000)
     weights = [1 / rank for rank in range(1, len(vocabulary) + 1)]
     terms = make_glossary(rng, vocabulary)
     corpus = [
-        (rng.choice(SERVICE_LINES), make_document(rng, vocabulary, weights, terms))
+        (
+            rng.choice(SERVICE_LINES),
+            make_document(rng, vocabulary, weights, terms, words, plants),
+        )
         for _ in range(documents)
     ]
     return terms, corpus
@@ -193,10 +220,20 @@ def main() -> int:
     parser.add_argument(
         "--stored-db", help="SQLite file for --stored, kept and reused (default: a temp file)"
     )
+    parser.add_argument("--big-file", action="store_true", help="measure one big document instead")
+    parser.add_argument("--megabytes", type=int, default=50, help="size for --big-file")
+    parser.add_argument(
+        "--files", action="store_true", help="measure check_terminology over many files"
+    )
+    parser.add_argument("--words", type=int, default=300, help="words per file for --files")
     args = parser.parse_args()
 
     if args.stored:
         return bench_stored(args)
+    if args.big_file:
+        return bench_big_file(args)
+    if args.files:
+        return bench_files(args)
 
     terms, corpus = make_corpus(args.seed, args.docs)
     variants = sum(len(term.variants) for term in terms)
@@ -243,6 +280,141 @@ def main() -> int:
         f">= {TARGET_RATIO}x naive {'met' if ratio >= TARGET_RATIO else 'NOT met'}"
     )
     return 0 if agree else 1
+
+
+# Files through the command: one big file, and many small ones.
+
+
+def _glossary_csv(terms: list[Term], path: Path) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["service_line", "preferred", "variants", "kind", "case_sensitive"])
+        for term in terms:
+            writer.writerow(
+                [
+                    term.service_line or "",
+                    term.preferred,
+                    "|".join(term.variants),
+                    "clinical_term",
+                    "true" if term.case_sensitive else "false",
+                ]
+            )
+
+
+def _run_command(arguments: list[str]) -> tuple[float, int, int]:
+    """Run ``manage.py check_terminology`` in a child process, output to /dev/null:
+    (wall seconds, exit status, peak RSS of the child in MB)."""
+    import os
+    import resource
+    import subprocess
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    environment = dict(os.environ)
+    # The command reads no database with --glossary; any path will do.
+    environment.setdefault(
+        "DATABASE_URL", f"sqlite:///{tempfile.gettempdir()}/concord-bench-unused.sqlite3"
+    )
+    started = time.perf_counter()
+    with open(os.devnull, "w") as devnull:
+        status = subprocess.call(  # noqa: S603 - our own command, fixed arguments
+            [sys.executable, "manage.py", "check_terminology", *arguments],
+            cwd=root,
+            stdout=devnull,
+            env=environment,
+        )
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    return elapsed, status, peak
+
+
+def bench_big_file(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+    import django
+
+    django.setup()
+    from glossary.checking import check_document
+
+    target = args.megabytes * 1_000_000
+    # One planted variant in about one document of two: ~10,000 findings in 50 MB.
+    terms, corpus = make_corpus(args.seed, max(1, target // 2_100), plants=1)
+    text = "\n\n".join(document for _, document in corpus)
+    while len(text) < target:
+        text += "\n\n" + text[: target - len(text)]
+    text = text[:target]
+    matcher = Matcher(terms)
+    print(
+        f"big file: {len(text) / 1e6:.1f} M characters ({len(corpus)} generated documents), "
+        f"glossary: {len(terms)} terms, {sum(len(t.variants) for t in terms)} variants"
+    )
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        findings = check_document(text, matcher=matcher)
+        runs.append(time.perf_counter() - started)
+    elapsed = statistics.median(runs)
+    print(
+        f"check_document: {len(findings):,} findings in {elapsed:.2f} s "
+        f"(median of 3: {', '.join(f'{run:.2f}' for run in runs)})"
+    )
+    with tempfile.TemporaryDirectory(prefix="concord-bench-") as folder:
+        glossary = Path(folder) / "glossary.csv"
+        _glossary_csv(terms, glossary)
+        big = Path(folder) / "big.txt"
+        big.write_text(text, encoding="utf-8")
+        del text
+        seconds, status, peak = _run_command(
+            ["--glossary", str(glossary), "--format", "json", str(big)]
+        )
+    print(
+        f"check_terminology --format json: {seconds:.2f} s wall (start-up included), "
+        f"exit status {status}, peak memory of the process {peak} MB"
+    )
+    met = elapsed <= BIG_FILE_TARGET_SECONDS
+    print(
+        f"goal: <= {BIG_FILE_TARGET_SECONDS} s for {args.megabytes} MB "
+        f"{'met' if met else 'NOT met'} (check_document)"
+    )
+    return 0 if status == 1 else 1
+
+
+def bench_files(args: argparse.Namespace) -> int:
+    import tempfile
+
+    terms, corpus = make_corpus(args.seed, args.docs, words=args.words)
+    with tempfile.TemporaryDirectory(prefix="concord-bench-") as folder:
+        glossary = Path(folder) / "glossary.csv"
+        _glossary_csv(terms, glossary)
+        paths = []
+        for number, (_, text) in enumerate(corpus):
+            path = Path(folder) / f"doc-{number:05d}.txt"
+            path.write_text(text, encoding="utf-8")
+            paths.append(str(path))
+        characters = sum(len(text) for _, text in corpus)
+        print(
+            f"{len(paths)} files of {args.words} words ({characters / len(paths):.0f} "
+            f"characters on average), glossary: {len(terms)} terms, "
+            f"{sum(len(t.variants) for t in terms)} variants"
+        )
+        common = ["--glossary", str(glossary), "--format", "json"]
+        one = statistics.median(_run_command([*common, paths[0]])[0] for _ in range(3))
+        every, status, peak = _run_command([*common, *paths])
+    net = every - one
+    rate = len(paths) / net
+    print(
+        f"check_terminology: one file {one:.2f} s (start-up: Django, reading and "
+        f"validating the glossary), {len(paths)} files {every:.2f} s, exit status {status}, "
+        f"peak memory {peak} MB"
+    )
+    print(f"net of start-up: {rate:,.0f} files/s")
+    met = rate >= FILES_TARGET_RATE
+    print(f"goal: >= {FILES_TARGET_RATE:,} files/s {'met' if met else 'NOT met'}")
+    return 0
 
 
 # Stored content: load, extract and match 10,000 assets through the Django stack.
