@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assets.models import (
+    BuyerStatus,
+    CallOutcome,
     EnablementAssetPage,
     LibraryItemPage,
     ObjectionLinkedAsset,
@@ -60,6 +62,8 @@ def seed(context):
     seed_talk_tracks(context, library, taxonomy, messages, assets, objections, marketer)
     seed_usage(rep)
     seed_content_requests(context, taxonomy)
+    to_approve = context.extra["to_approve"]
+    seed_calls(rep, approved={o.pk for o in to_approve if isinstance(o, LibraryItemPage)})
 
 
 def _review(context, obj, record):
@@ -360,3 +364,73 @@ def seed_content_requests(context, taxonomy):
                 note=record.get("note", "") if position == 0 else "",
                 source=record.get("source", "other"),
             )
+
+
+def seed_calls(rep, *, approved=frozenset()):
+    """Six weeks of calls the demo rep logged, so the content influence report has
+    something to show: the calls of a few service line × stage × buyer combinations,
+    some with the material tagged for them that goes live with the demo. Made up,
+    deterministic, and not a finding."""
+    if CallOutcome.objects.exists() or rep is None:
+        return
+    rng = random.Random(17)  # noqa: S311 - deterministic demo data, not security
+    statuses = {status.slug: status for status in BuyerStatus.objects.all()}
+    if not statuses:
+        return
+    progress = [
+        statuses[slug]
+        for slug in ("qualified", "consult-scheduled", "referral-pending")
+        if slug in statuses
+    ]
+    holding = [
+        statuses[slug] for slug in ("interested", "nurture", "not-a-fit") if slug in statuses
+    ]
+    links = LibraryItemPage.stages.through.objects.values_list(
+        "libraryitempage_id", "journeystage_id"
+    )
+    by_stage = {}
+    for item, stage in links:
+        by_stage.setdefault(stage, set()).add(item)
+    segment_links = LibraryItemPage.segments.through.objects.values_list(
+        "libraryitempage_id", "segment_id"
+    )
+    by_segment = {}
+    for item, segment in segment_links:
+        by_segment.setdefault(segment, set()).add(item)
+    line_links = LibraryItemPage.service_lines.through.objects.values_list(
+        "libraryitempage_id", "serviceline_id"
+    )
+    by_line = {}
+    for item, line in line_links:
+        by_line.setdefault(line, set()).add(item)
+    calls = [
+        (line, stage, segment)
+        for line in ServiceLine.objects.order_by("name")
+        for stage in JourneyStage.objects.order_by("order")[:4]
+        for segment in Segment.objects.order_by("name")
+    ]
+    now = timezone.now()
+    for line, stage, segment in calls:
+        tagged = sorted(
+            by_line.get(line.pk, set())
+            & by_stage.get(stage.pk, set())
+            & by_segment.get(segment.pk, set())
+            & approved  # reps only ever had approved material to use
+        )
+        if not tagged:
+            continue
+        for _ in range(rng.randint(1, 4)):
+            used = [pk for pk in tagged if rng.random() < 0.6]
+            odds = 0.35 + 0.12 * len(used)
+            status = rng.choice(progress if rng.random() < odds else holding)
+            call = CallOutcome.objects.create(
+                user=rep,
+                service_line=line,
+                stage=stage,
+                segment=segment,
+                status=status,
+                logged_at=now
+                - datetime.timedelta(days=rng.randint(0, 42), hours=rng.randint(0, 8)),
+            )
+            if used:
+                call.items.set(used)

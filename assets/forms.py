@@ -4,7 +4,7 @@ import unicodedata
 
 from django import forms
 
-from assets.models import ContentRequestAsk, Objection
+from assets.models import BuyerStatus, ContentRequestAsk, Objection
 from assets.models.library import Kind
 from assets.models.objections import normalise_verbatim
 
@@ -124,4 +124,77 @@ class ContentRequestForm(forms.Form):
         for name in ("service_line", "stage", "segment"):
             if cleaned_data.get(name):
                 cleaned_data[name] = self.taxonomy.lookup(name, cleaned_data[name])
+        return cleaned_data
+
+
+class CallLogForm(forms.Form):
+    """After a call: the call, where the buyer is now, what was used, what was heard."""
+
+    service_line = forms.ChoiceField(
+        label="Service line", error_messages={"required": "Choose the service line."}
+    )
+    stage = forms.ChoiceField(
+        label="Journey stage", error_messages={"required": "Choose the journey stage."}
+    )
+    segment = forms.ChoiceField(label="Buyer", error_messages={"required": "Choose the buyer."})
+    status = forms.ModelChoiceField(
+        label="Where is the buyer now?",
+        queryset=BuyerStatus.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose where the buyer is now."},
+    )
+    items = forms.MultipleChoiceField(
+        label="Material you used or sent", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    objections = forms.CharField(
+        label="Objections you heard (one per line, in the buyer's words)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, taxonomy, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taxonomy = taxonomy
+        self.items_by_pk = {str(item.pk): item for item in items}
+        self.fields["service_line"].choices = _taxonomy_choices(taxonomy.service_lines, "Choose…")
+        self.fields["stage"].choices = _taxonomy_choices(taxonomy.stages, "Choose…")
+        self.fields["segment"].choices = _taxonomy_choices(taxonomy.segments, "Choose…")
+        self.fields["status"].queryset = BuyerStatus.objects.filter(is_active=True)
+        self.fields["items"].choices = [
+            (str(item.pk), f"{item.title} ({item.get_kind_display()})") for item in items
+        ]
+
+    def _text(self, name):
+        text = self.cleaned_data[name]
+        if "\ufffd" in text:
+            raise forms.ValidationError(UNREADABLE, code="unreadable")
+        if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r" for char in text):
+            raise forms.ValidationError(CONTROL_CHARACTERS, code="control")
+        return text
+
+    def clean_notes(self):
+        return self._text("notes")
+
+    def clean_objections(self):
+        lines = [line.strip() for line in self._text("objections").splitlines() if line.strip()]
+        for line in lines:
+            if not normalise_verbatim(line):
+                raise forms.ValidationError(NO_WORDS, code="no_words")
+        return lines
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name in ("service_line", "stage", "segment"):
+            if cleaned_data.get(name):
+                cleaned_data[name] = self.taxonomy.lookup(name, cleaned_data[name])
+        cleaned_data["items"] = [self.items_by_pk[pk] for pk in cleaned_data.get("items", [])]
         return cleaned_data

@@ -27,12 +27,12 @@ from wagtail.admin.widgets.boolean_radio_select import BooleanRadioSelect
 
 import django_filters
 
-from assets import coverage
+from assets import coverage, influence
 from assets.filters import Taxonomy
 from assets.models import LibraryIndexPage, LibraryItemPage, Objection, UsageEvent
 from assets.models.library import Kind
 from cms import publication
-from cms.exports import FormulaSafeExportMixin
+from cms.exports import FormulaSafeExportMixin, neutralise
 from cms.models import JourneyStage, ServiceLine
 from cms.publication import Viewer, viewer_of
 
@@ -426,3 +426,161 @@ def _csv_response(rows, filename):
     for row in rows:
         writer.writerow(row)
     return response
+
+
+# Content influence ---------------------------------------------------------------------
+
+INFLUENCE_PERIODS = {"30": 30, "90": 90, "365": 365}
+CHART_ITEMS = 10
+STAGE_COLOURS = ["#1e3a8a", "#0f766e", "#b45309", "#7c3aed", "#be123c", "#334155"]
+
+
+class InfluenceView(WagtailAdminTemplateMixin, TemplateView):
+    """``/admin/reports/influence/``: which material is used on calls whose buyers move
+    on (``assets.influence``), as server-rendered SVG charts with the tables beside
+    them; ``?export=csv`` for the per-item table."""
+
+    template_name = "assets/admin/influence.html"
+    page_title = "Content influence"
+    header_icon = "pick"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_coverage(viewer_of(request)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get(self, request, *args, **kwargs):
+        period = request.GET.get("period") or "90"
+        if period not in INFLUENCE_PERIODS:
+            period = "90"
+        days = INFLUENCE_PERIODS[period]
+        taxonomy = Taxonomy.load()
+        report = influence.influence(since=_since(days), taxonomy=taxonomy)
+        if request.GET.get("export") == "csv":
+            rows = (
+                [neutralise(cell) if isinstance(cell, str) else cell for cell in row]
+                for row in influence.csv_rows(report)
+            )
+            return _csv_response(rows, "content-influence.csv")
+        context = self.get_context_data(
+            report=report,
+            period=period,
+            periods=[(key, f"Last {value} days") for key, value in INFLUENCE_PERIODS.items()],
+            item_chart=_item_chart(report.items[:CHART_ITEMS]),
+            objection_chart=_objection_chart(report, taxonomy),
+            stage_segment=_stage_segment_table(report, taxonomy),
+        )
+        return self.render_to_response(context)
+
+
+def _item_chart(items):
+    """Paired horizontal bars per item: share advanced when used, and in the same calls
+    without it. Coordinates for the SVG, computed here."""
+    label_width, bar_width, row = 260, 300, 46
+    rows = []
+    for index, figures in enumerate(items):
+        top = 30 + index * row
+        used = figures.used_share
+        without = figures.without_share
+        rows.append(
+            {
+                "title": figures.title,
+                "short": figures.title if len(figures.title) <= 38 else figures.title[:36] + "…",
+                "y": top,
+                "used": used,
+                "without": without,
+                "used_width": round((used or 0) * bar_width, 1),
+                "without_width": round((without or 0) * bar_width, 1),
+                "used_label": "—" if used is None else f"{used * 100:.0f}% of {figures.used}",
+                "without_label": "—"
+                if without is None
+                else f"{without * 100:.0f}% of {figures.without}",
+                "text_y": top + 13,
+                "without_y": top + 18,
+                "without_text_y": top + 31,
+            }
+        )
+    return {
+        "rows": rows,
+        "height": 40 + len(items) * row,
+        "width": label_width + bar_width + 120,
+        "label_width": label_width,
+        "bar_width": bar_width,
+        "label_x": label_width - 8,
+        "ticks": [
+            {"x": label_width + bar_width * fraction, "label": f"{fraction * 100:.0f}%"}
+            for fraction in (0, 0.25, 0.5, 0.75, 1)
+        ],
+        "bottom": 30 + len(items) * row,
+    }
+
+
+def _objection_chart(report, taxonomy):
+    """Stacked columns: objections heard per week, by stage."""
+    stages = list(taxonomy.stages)
+    colours = {stage.pk: STAGE_COLOURS[i % len(STAGE_COLOURS)] for i, stage in enumerate(stages)}
+    peak = max([sum(counter.values()) for _week, counter in report.weeks] + [1])
+    height, column, left = 160, 56, 40
+    columns = []
+    for index, (week, counter) in enumerate(report.weeks):
+        x = left + index * column + 8
+        base = height + 20
+        parts = []
+        for stage in stages:
+            count = counter.get(stage.pk, 0)
+            if not count:
+                continue
+            part_height = round(count / peak * height, 1)
+            base -= part_height
+            parts.append(
+                {
+                    "y": base,
+                    "height": part_height,
+                    "colour": colours[stage.pk],
+                    "count": count,
+                    "stage": stage.name,
+                }
+            )
+        columns.append(
+            {
+                "x": x,
+                "label_x": x + 20,
+                "week": week,
+                "total": sum(counter.values()),
+                "parts": parts,
+                "total_y": base - 4,
+            }
+        )
+    return {
+        "columns": columns,
+        "width": left + len(report.weeks) * column + 20,
+        "height": height + 50,
+        "axis_y": height + 20,
+        "label_y": height + 36,
+        "peak": peak,
+        "legend": [(stage.name, colours[stage.pk]) for stage in stages],
+        "rows": [
+            (week, [counter.get(stage.pk, 0) for stage in stages], sum(counter.values()))
+            for week, counter in report.weeks
+        ],
+        "stages": stages,
+    }
+
+
+def _stage_segment_table(report, taxonomy):
+    return {
+        "segments": list(taxonomy.segments),
+        "rows": [
+            (
+                stage,
+                [
+                    report.stage_segment.get((stage.pk, segment.pk), 0)
+                    for segment in taxonomy.segments
+                ],
+            )
+            for stage in taxonomy.stages
+        ],
+    }

@@ -351,9 +351,7 @@ def facet_counts(viewer, filters, *, taxonomy=None):
         links = taxonomy_links(Q(libraryitempage_id__in=base.order_by().values("pk")))
     else:  # search results: their ids, then the rows' kinds
         ids = list(base.pks) if hasattr(base, "pks") else [item.pk for item in base]
-        rows = list(
-            LibraryItemPage.objects.filter(pk__in=ids).values_list("pk", "kind", "purpose")
-        )
+        rows = list(LibraryItemPage.objects.filter(pk__in=ids).values_list("pk", "kind", "purpose"))
         links = taxonomy_links(Q(libraryitempage_id__in=ids))
     tagged = {pk: {"service_lines": set(), "stages": set(), "segments": set()} for pk, *_ in rows}
     for item_id, relation, pk in links:
@@ -413,6 +411,36 @@ def call_kit(viewer, *, limit=None):
 
 def is_starred(viewer, item):
     viewer = Viewer.of(viewer)
-    return bool(viewer.user is not None and item.pk) and Favourite.objects.filter(
-        user=viewer.user, item=item
-    ).exists()
+    return (
+        bool(viewer.user is not None and item.pk)
+        and Favourite.objects.filter(user=viewer.user, item=item).exists()
+    )
+
+
+# Call outcomes -------------------------------------------------------------------------
+
+
+def call_item_choices(viewer, context=None):
+    """Items a rep may tick as used on a call: what is approved for the call (when it
+    is known), then their call kit, without repeats."""
+    items = []
+    if context is not None:
+        items = list(
+            library_items(
+                user=viewer,
+                filters=LibraryFilters(
+                    service_line=context.service_line, stage=context.stage, segment=context.segment
+                ),
+            ).only("title", "kind")[:30]
+        )
+    seen = {item.pk for item in items}
+    items += [item for item in call_kit(viewer) if item.pk not in seen]
+    return items
+
+
+def items_by_path(viewer, paths, *, root_path="/"):
+    """Library items this viewer may see, by URL path (``/library/<slug>/``), in one
+    query: ``{path: item}`` (paths of anything else are missing)."""
+    by_url_path = {root_path.rstrip("/") + "/" + path.strip("/") + "/": path for path in paths}
+    found = visible_library_items(viewer).filter(url_path__in=list(by_url_path))
+    return {by_url_path[item.url_path]: item for item in found}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from assets.models import (
+    CallOutcome,
     ContentRequest,
     ContentRequestAsk,
     LibraryIndexPage,
@@ -412,3 +413,39 @@ def content_request_notify(*, item):
 
     transaction.on_commit(send)
     return len(messages)
+
+
+# Call outcomes ---------------------------------------------------------------------------
+
+
+def call_log(
+    *, user, service_line, stage, segment, status, items=(), objections=(), notes="", logged_at=None
+):
+    """Record a call: its outcome, the library items used or sent, and the objections
+    heard — each also logged (counted) in the objection log for this call."""
+    with transaction.atomic():
+        call = CallOutcome.objects.create(
+            user=user if getattr(user, "is_authenticated", False) else None,
+            service_line=service_line,
+            stage=stage,
+            segment=segment,
+            status=status,
+            notes=(notes or "").strip(),
+            logged_at=logged_at or timezone.now(),
+        )
+        if items:
+            call.items.set(items)
+        heard = []
+        for verbatim in objections:
+            objection, _created = objection_log(
+                user=user,
+                verbatim=verbatim,
+                service_line=service_line,
+                stage=stage,
+                segment=segment,
+                heard_at=logged_at,
+            )
+            heard.append(objection)
+        if heard:
+            call.objections.set(heard)
+    return call

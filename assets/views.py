@@ -31,8 +31,9 @@ from assets.filters import (
     Taxonomy,
     parse_library_filters,
 )
-from assets.forms import ContentRequestForm, ObjectionLogForm
+from assets.forms import CallLogForm, ContentRequestForm, ObjectionLogForm
 from assets.models import (
+    CallOutcome,
     ContentRequestAsk,
     EnablementAssetPage,
     Favourite,
@@ -571,6 +572,67 @@ def pack_pdf(request, library):
     if response.status_code == 200 and pack is not None:
         services.usage_record_pack(user=request.user, pack=pack)
     return private(response)
+
+
+# Call outcomes -------------------------------------------------------------------------------
+
+
+def call_log(request, library):
+    """Record a call in under 30 seconds: the call comes prefilled (from "Before your
+    call" or a pack), then the buyer's status, the material used and what was heard."""
+    require_library_user(request)
+    taxonomy = Taxonomy.load()
+    viewer = viewer_of(request)
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        call = CallContext.parse(CallContext.chosen(source), taxonomy=taxonomy)
+    except InvalidFilter:
+        call = None
+    items = selectors.call_item_choices(viewer, call)
+    fallback = f"{library.get_url(request=request)}calls/"
+    if request.method == "POST":
+        form = CallLogForm(request.POST, taxonomy=taxonomy, items=items)
+        if form.is_valid():
+            data = form.cleaned_data
+            outcome = services.call_log(
+                user=request.user,
+                service_line=data["service_line"],
+                stage=data["stage"],
+                segment=data["segment"],
+                status=data["status"],
+                items=data["items"],
+                objections=data["objections"],
+                notes=data["notes"],
+            )
+            messages.success(request, f"Call logged: the buyer is now “{outcome.status}”.")
+            return redirect(_safe_next(request, data.get("next"), fallback))
+        status = 400
+    elif request.method == "GET":
+        initial = {name: request.GET.get(name, "") for name in CallContext.FIELDS}
+        initial["items"] = request.GET.getlist("items")
+        initial["next"] = _safe_next(request, request.GET.get("next"), "")
+        form = CallLogForm(initial=initial, taxonomy=taxonomy, items=items)
+        status = 200
+    else:
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = _base_context(request, library, "calls")
+    context.update(
+        form=form, call=call, back_url=_safe_next(request, form["next"].value(), fallback)
+    )
+    return private(TemplateResponse(request, "library/call_log.html", context, status=status))
+
+
+def my_calls(request, library):
+    """The rep's own logged calls, newest first."""
+    require_library_user(request)
+    calls = (
+        CallOutcome.objects.filter(user=request.user)
+        .select_related("service_line", "stage", "segment", "status")
+        .prefetch_related("items", "objections")[:50]
+    )
+    context = _base_context(request, library, "calls")
+    context.update(calls=calls, new_url=f"{library.get_url(request=request)}calls/new/")
+    return private(TemplateResponse(request, "library/my_calls.html", context))
 
 
 # My call kit ---------------------------------------------------------------------------------

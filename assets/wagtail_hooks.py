@@ -10,13 +10,14 @@ from django.urls import include, path, reverse
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import LiveStatusTagColumn
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from assets import reports, request_admin, services
-from assets.models import Objection, UsageEvent
+from assets.models import BuyerStatus, Objection, UsageEvent
 from cms.exports import FormulaSafeExportMixin
 from cms.menus import PermissionMenuItem, policy_allows
 
@@ -175,6 +176,7 @@ request_urls = [
 def register_admin_urls():
     return [
         path("reports/coverage/", reports.CoverageView.as_view(), name="assets_coverage"),
+        path("reports/influence/", reports.InfluenceView.as_view(), name="assets_influence"),
         path("library-requests/", include((request_urls, "assets_requests"))),
         path("library-reports/", include((report_urls, "assets_reports"))),
         path(
@@ -233,6 +235,18 @@ def register_coverage_menu_item():
     )
 
 
+@hooks.register("register_reports_menu_item")
+def register_influence_menu_item():
+    return PermissionMenuItem(
+        "Content influence",
+        reverse("assets_influence"),
+        name="content-influence",
+        icon_name="pick",
+        order=295,
+        allowed=reports.can_view_coverage,
+    )
+
+
 @hooks.register("register_admin_menu_item")
 def register_request_menu_item():
     return PermissionMenuItem(
@@ -243,3 +257,23 @@ def register_request_menu_item():
         order=230,
         allowed=policy_allows(request_admin.request_permissions, ["change", "view"]),
     )
+
+
+# The shared status model: administrators keep the buyer statuses reps choose from ------
+
+
+class BuyerStatusViewSet(ModelViewSet):
+    model = BuyerStatus
+    icon = "tasks"
+    menu_label = "Buyer statuses"
+    add_to_settings_menu = True
+    form_fields = ["name", "slug", "order", "counts_as_progress", "is_active"]
+    list_display = ["name", "slug", "order", "counts_as_progress", "is_active"]
+    ordering = ["order", "name"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_buyer_status_viewset():
+    return BuyerStatusViewSet("buyer_statuses")

@@ -31,6 +31,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/schema/", openapi.schema_view, name="api_schema"),
     path("api/v1/library/", assets_api.library, name="library_api"),
+    path("api/v1/calls/", assets_api.calls, name="calls_api"),
     path("api/v1/shares/", include((shares_urls.api_urlpatterns, "shares_api"))),
     path("shares/", include(shares_urls)),
     # What buyers open from a rep's e-mail: no sign-in, nothing else of Concord.

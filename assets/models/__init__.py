@@ -1,5 +1,6 @@
 """What marketers write and reps use. One module per content type, re-exported here."""
 
+from assets.models.calls import BuyerStatus, CallOutcome
 from assets.models.enablement import EnablementAssetAttachment, EnablementAssetPage
 from assets.models.favourites import Favourite
 from assets.models.library import LibraryIndexPage, LibraryItemPage, LibraryItemTag
@@ -14,6 +15,8 @@ from assets.models.talk_tracks import TalkTrackAsset, TalkTrackObjection, TalkTr
 from assets.models.usage import UsageEvent
 
 __all__ = [
+    "BuyerStatus",
+    "CallOutcome",
     "ContentRequest",
     "ContentRequestAsk",
     "EnablementAssetAttachment",

@@ -271,6 +271,18 @@ class LibraryIndexPage(RoutablePageMixin, Page):
 
         return views.pack_pdf(request, self)
 
+    @path("calls/")
+    def calls(self, request):
+        from assets import views
+
+        return views.my_calls(request, self)
+
+    @path("calls/new/")
+    def call_log(self, request):
+        from assets import views
+
+        return views.call_log(request, self)
+
     @path("kit/")
     def call_kit(self, request):
         from assets import views

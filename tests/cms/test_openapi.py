@@ -173,8 +173,10 @@ def test_the_live_api_keeps_its_contract(live_server, world, _restore_migration_
     # the document from; test_the_schema_is_a_valid_openapi_31_document covers it).
     assert sorted(tested) == [
         "DELETE /api/v1/shares/{pk}/",
+        "GET /api/v1/calls/",
         "GET /api/v1/library/",
         "GET /api/v1/shares/",
         "GET /api/v1/shares/{pk}/",
+        "POST /api/v1/calls/",
         "POST /api/v1/shares/",
     ]

@@ -220,6 +220,10 @@ def test_requests_the_call_kit_and_the_coverage_map_refuse_a_visitor(public_worl
     urls = {
         f"{w.library.url}requests/": site_login,
         f"{w.library.url}kit/": site_login,
+        f"{w.library.url}calls/": site_login,
+        f"{w.library.url}calls/new/?{call}": site_login,
+        reverse("assets_influence"): admin_login,
+        reverse("assets_influence") + "?export=csv": admin_login,
         f"{w.library.url}kit/pdf/": site_login,
         f"{w.library.url}glossary/": site_login,
         f"{w.library.url}requests/new/?{call}&source=results": site_login,
@@ -238,7 +242,15 @@ def test_requests_the_call_kit_and_the_coverage_map_refuse_a_visitor(public_worl
     for url, data in (
         (f"{w.library.url}requests/new/", {"service_line": "cardiology"}),
         (f"{w.asset.url}star/", {}),
+        (f"{w.library.url}calls/new/", {"service_line": "cardiology"}),
     ):
         response = client.post(url, data)
         assert response.status_code == 302, url
         assert urlsplit(response["Location"]).path == site_login, url
+    # The calls API answers a visitor 401, with nothing else.
+    for response in (
+        client.get(reverse("calls_api")),
+        client.post(reverse("calls_api"), "{}", content_type="application/json"),
+    ):
+        assert response.status_code == 401
+        assert not leaked(response.content.decode(errors="replace"))

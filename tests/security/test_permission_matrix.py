@@ -114,6 +114,18 @@ ROWS = [
     row("wagtail_serve", lambda w: w.library.url + "objections/log/", *LIBRARY),
     row("wagtail_serve", lambda w: w.library.url + "glossary/cardiology/", *LIBRARY),
     row("wagtail_serve", lambda w: w.library.url + "glossary/", *LIBRARY),
+    # Call outcomes: every library role logs and lists their own.
+    row("wagtail_serve", lambda w: w.library.url + "calls/", *LIBRARY),
+    row("wagtail_serve", lambda w: f"{w.library.url}calls/new/?{PACK}", *LIBRARY),
+    row(
+        "wagtail_serve",
+        lambda w: w.library.url + "calls/new/",
+        SITE_LOGIN,
+        *["400"] * 4,  # an empty form: the form again, with its errors
+        method="post",
+    ),
+    row("calls_api", url("calls_api"), "401", OK, OK, OK, OK),
+    row("calls_api", url("calls_api"), "401", *["415"] * 4, method="post"),
     # My call kit: every library role has one (an empty kit's PDF is a 404 page).
     row("wagtail_serve", lambda w: w.library.url + "kit/", *LIBRARY),
     row("wagtail_serve", lambda w: w.library.url + "kit/pdf/", SITE_LOGIN, *[NOT_FOUND] * 4),
@@ -227,6 +239,17 @@ ROWS = [
     row("assets_coverage", url("assets_coverage"), *STAFF),
     row("assets_coverage", lambda w: reverse("assets_coverage") + "?export=csv", *STAFF),
     row("assets_requests:index", url("assets_requests:index"), *STAFF),
+    row("assets_influence", url("assets_influence"), *STAFF),
+    row("assets_influence", lambda w: reverse("assets_influence") + "?export=csv", *STAFF),
+    # The shared buyer-status set is the administrators'.
+    *[
+        row(f"buyer_statuses:{action}", url(f"buyer_statuses:{action}"), *ADMINS)
+        for action in ("index", "add")
+    ],
+    *[
+        row(f"buyer_statuses:{action}", url(f"buyer_statuses:{action}", "status.pk"), *ADMINS)
+        for action in ("edit", "delete", "history", "usage")
+    ],
     row("assets_requests:done", url("assets_requests:done", "content_request.pk"), *EDITORS),
     row("glossary_admin:import", url("glossary_admin:import"), *EDITORS),
     row("glossary_admin:export", url("glossary_admin:export"), *STAFF),
@@ -289,6 +312,7 @@ def matrix_world(world, marketer, reviewer, rep, admin_user):
     from wagtail.images.tests.utils import get_test_image_file
     from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
+    from assets.models import BuyerStatus
     from assets.services import content_request_ask
     from tests.assets.factories import EnablementAssetFactory, ObjectionFactory
     from tests.glossary.factories import GlossaryTermFactory
@@ -299,6 +323,7 @@ def matrix_world(world, marketer, reviewer, rep, admin_user):
         collection=world.internal_document.collection
     )
     world.draft_asset = EnablementAssetFactory(title="Draft asset nobody approved")
+    world.status = BuyerStatus.objects.get(slug="qualified")
     world.content_request, _ = content_request_ask(
         user=rep, service_line=world.cardiology, stage=world.stage, segment=world.segment
     )
