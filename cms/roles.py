@@ -10,11 +10,16 @@ only through the review workflow (``reviews``), whose finish action publishes.
 
 MARKETERS = "Marketers"
 COMPLIANCE = "Compliance reviewers"
+# Review by function, in parallel with compliance where a review route requires it
+# (``reviews``): clinical accuracy and legal soundness.
+CLINICAL = "Clinical reviewers"
+LEGAL = "Legal reviewers"
 SALES_REPS = "Sales reps"
 
-ALL_ROLES = (MARKETERS, COMPLIANCE, SALES_REPS)
-STAFF_ROLES = (MARKETERS, COMPLIANCE)
-LIBRARY_ROLES = (SALES_REPS, MARKETERS, COMPLIANCE)
+REVIEWER_ROLES = (COMPLIANCE, CLINICAL, LEGAL)
+ALL_ROLES = (MARKETERS, *REVIEWER_ROLES, SALES_REPS)
+STAFF_ROLES = (MARKETERS, *REVIEWER_ROLES)
+LIBRARY_ROLES = (SALES_REPS, MARKETERS, *REVIEWER_ROLES)
 
 # Model permissions per role: "app_label.codename". Codenames of models that don't
 # exist (yet) are skipped, so apps can add theirs here as they grow.
@@ -55,6 +60,10 @@ MODEL_PERMISSIONS = {
     },
     SALES_REPS: set(),
 }
+# Clinical and legal reviewers see what compliance reviewers see, except the audit
+# trail's report, which stays with compliance.
+for _role in (CLINICAL, LEGAL):
+    MODEL_PERMISSIONS[_role] = MODEL_PERMISSIONS[COMPLIANCE] - {"reviews.view_reviewevent"}
 
 # Document and image permissions, granted on the root collection.
 COLLECTION_PERMISSIONS = {
@@ -67,6 +76,8 @@ COLLECTION_PERMISSIONS = {
         "wagtailimages.choose_image",
     },
     COMPLIANCE: {"wagtaildocs.choose_document", "wagtailimages.choose_image"},
+    CLINICAL: {"wagtaildocs.choose_document", "wagtailimages.choose_image"},
+    LEGAL: {"wagtaildocs.choose_document", "wagtailimages.choose_image"},
     SALES_REPS: set(),
 }
 
@@ -75,6 +86,8 @@ COLLECTION_PERMISSIONS = {
 PAGE_PERMISSIONS = {
     MARKETERS: {"wagtailcore.add_page", "wagtailcore.change_page", "wagtailcore.lock_page"},
     COMPLIANCE: set(),
+    CLINICAL: set(),
+    LEGAL: set(),
     SALES_REPS: set(),
 }
 

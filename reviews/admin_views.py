@@ -70,6 +70,7 @@ class AuditTrailView(FormulaSafeExportMixin, ReportView):
         Column("approval_label", label="Approval code"),
         Column("revision_number", label="Revision"),
         Column("user_display", label="Who"),
+        Column("group_name", label="Group"),
         Column("signature_meaning", label="Signed as"),
         Column("comment", label="Comment"),
         Column("service_line_codes", label="Service lines"),
@@ -85,6 +86,7 @@ class AuditTrailView(FormulaSafeExportMixin, ReportView):
         "workflow_name",
         "task_name",
         "user_display",
+        "group_name",
         "signature_meaning",
         "checklist_summary",
         "comment",
@@ -101,6 +103,7 @@ class AuditTrailView(FormulaSafeExportMixin, ReportView):
         "workflow_name": "Workflow",
         "task_name": "Step",
         "user_display": "Who",
+        "group_name": "Group",
         "signature_meaning": "Signature meaning",
         "checklist_summary": "Checklist",
         "comment": "Comment",
@@ -269,7 +272,14 @@ class ReviewRouteViewSet(ModelViewSet):
     icon = "tasks"
     menu_label = "Review routes"
     add_to_settings_menu = True
-    list_display = ["applies_to", "audience", "workflow", "review_months", "in_use"]
+    list_display = [
+        "applies_to",
+        "audience",
+        "workflow",
+        "groups_display",
+        "review_months",
+        "in_use",
+    ]
     list_filter = ["audience"]
     inspect_view_enabled = False
     copy_view_enabled = False

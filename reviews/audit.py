@@ -90,14 +90,33 @@ def _by_automatic_step(log_entry):
 
 
 def _signed(log_entry, user):
-    """``(checklist, meaning)`` of the vote an approval log entry records, if any."""
+    """``(checklist, meaning, group name)`` of the vote an approval log entry records,
+    if any."""
     from reviews.models import ApprovalVote
 
     task_state_id = ((log_entry.data or {}).get("workflow") or {}).get("task_state_id")
     if not task_state_id or user is None:
-        return {}, ""
-    vote = ApprovalVote.objects.filter(task_state_id=task_state_id, user=user).first()
-    return (vote.checklist, vote.signature_meaning) if vote else ({}, "")
+        return {}, "", ""
+    vote = (
+        ApprovalVote.objects.filter(task_state_id=task_state_id, user=user)
+        .select_related("group")
+        .first()
+    )
+    if vote is None:
+        return {}, "", ""
+    return vote.checklist, vote.signature_meaning, vote.group.name if vote.group else ""
+
+
+def _rejecting_group(log_entry, user):
+    """The required group a reviewer requested changes for (parallel review), or ``""``."""
+    from reviews.models import ComplianceTaskState
+
+    task_state_id = ((log_entry.data or {}).get("workflow") or {}).get("task_state_id")
+    if not task_state_id or user is None:
+        return ""
+    task_state = ComplianceTaskState.objects.filter(pk=task_state_id).first()
+    group = task_state.group_for(user) if task_state is not None else None
+    return group.name if group else ""
 
 
 def _comment(action, data):
@@ -107,6 +126,9 @@ def _comment(action, data):
         return f"{label}; review by {review_by}; approved by {approvers}"
     if action == Action.VOTE:
         votes = f"Approval {data.get('votes')} of {data.get('required')}"
+        if data.get("group"):
+            waiting = " and ".join(data.get("waiting_for") or [])
+            votes = f"{votes}; waiting for {waiting}"
         return f"{votes}: {data['comment']}" if data.get("comment") else votes
     return data.get("comment") or data.get("reason") or ""
 
@@ -131,9 +153,11 @@ def event_from_log_entry(log_entry):
     live = _live(log_entry)
     service_lines = obj.get_service_lines() if hasattr(obj, "get_service_lines") else []
     user = None if _by_automatic_step(log_entry) else log_entry.user
-    checklist, meaning = {}, ""
+    checklist, meaning, group_name = {}, "", ""
     if action in (Action.APPROVE, Action.VOTE):
-        checklist, meaning = _signed(log_entry, user)
+        checklist, meaning, group_name = _signed(log_entry, user)
+    elif action == Action.REJECT:
+        group_name = _rejecting_group(log_entry, user)
     if isinstance(obj, Page) or issubclass(log_entry.content_type.model_class() or object, Page):
         base_content_type = ContentType.objects.get_for_model(Page)
     else:
@@ -155,6 +179,7 @@ def event_from_log_entry(log_entry):
             "revision_number": log_entry.revision_id,
             "workflow_name": workflow_data.get("title", "")[:255],
             "task_name": ((workflow_data.get("task") or {}).get("title") or "")[:255],
+            "group_name": group_name[:150],
             "approval_label": (
                 data.get("label") or data.get("approval") or getattr(live, "approval_label", "")
             )[:60],

@@ -7,7 +7,9 @@ is missing, looked up by name, so an administrator's later edits are kept.
 """
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 
+from cms.roles import CLINICAL as CLINICAL_GROUP
 from cms.roles import COMPLIANCE as COMPLIANCE_GROUP
 
 GATE_TASK = "Terminology gate"
@@ -22,6 +24,24 @@ DEFAULT_ROUTES = {
     "external": DEFAULT_WORKFLOW,
     "internal": INTERNAL_WORKFLOW,
 }
+
+
+def required_group_names(audience):
+    """Who must approve by default: public and external material needs compliance and
+    clinical reviewers, in parallel; internal material the internal review group."""
+    if audience == "internal":
+        return [internal_review_group_name()]
+    return [COMPLIANCE_GROUP, CLINICAL_GROUP]
+
+
+def set_default_required_groups(apps, route):
+    """Give a default route (any content type) its default required groups."""
+    group_model = apps.get_model("auth", "Group")
+    groups = [
+        group_model.objects.get_or_create(name=name)[0]
+        for name in required_group_names(route.audience)
+    ]
+    route.required_groups.set(groups)
 
 
 def internal_review_group_name():
@@ -73,10 +93,17 @@ def ensure_default_workflows(apps):
         INTERNAL_WORKFLOW: _workflow(apps, INTERNAL_WORKFLOW, [gate, internal_task]),
     }
     route_model = apps.get_model("reviews", "ReviewRoute")
+    try:
+        route_model._meta.get_field("required_groups")
+        has_groups = True
+    except FieldDoesNotExist:  # an early migration: reviews/0006 adds them later
+        has_groups = False
     for audience, workflow_name in DEFAULT_ROUTES.items():
-        route_model.objects.get_or_create(
+        route, created = route_model.objects.get_or_create(
             content_type=None, audience=audience, defaults={"workflow": workflows[workflow_name]}
         )
+        if created and has_groups:
+            set_default_required_groups(apps, route)
     return workflows
 
 

@@ -4,52 +4,65 @@ Earlier demo modules save content as drafts and queue it in ``context.extra``
 (``cms.demodata.queue_for_review``):
 
 * ``to_approve``: submitted by the marketer, checked by the terminology gate and
-  approved by compliance with the checklist ticked, so it is published with an
+  approved by each group its route requires (compliance, clinical, legal: each by its
+  own demo reviewer) with the group's checklist ticked, so it is published with an
   approval code exactly as in production;
-* ``to_submit``: submitted and left waiting in the reviewer's queue.
+* ``to_submit``: submitted and left waiting in the reviewers' queues.
 
-Then one approved library page is made past its review-by date and ``expire_content``
-withdraws it, so the "due for re-review" report has something in it. Who submits, who
-approves, the review comment and that page come from ``reviews/demo_data/reviews.yaml``.
+Before that it adds the demo's own review routes (service-line pages also need legal
+review). After it, two approved pages are edited and submitted again, so each
+reviewer — compliance, clinical and legal — has something waiting; and one approved
+library page is made past its review-by date and ``expire_content`` withdraws it, so
+the "due for re-review" report has something in it. Who submits, who approves for
+each group, the routes, the comment and those pages come from
+``reviews/demo_data/reviews.yaml``.
 
 Idempotent: approved content (it has an approval record) and content that has been
 submitted before are left alone, and the expiry example is made only once. Workflow
 notification emails are not sent while the demo loads.
 """
 
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, Workflow, WorkflowState
 
 from cms import indexing
 from cms.demodata import read
 from cms.reviewable import specific
 from reviews import signatures
-from reviews.forms import CHECKLIST
-from reviews.models import ApprovalRecord, ComplianceApprovalTask
+from reviews.forms import all_checklist_items
+from reviews.models import ApprovalRecord, ComplianceApprovalTask, ReviewRoute
 from reviews.selectors import due_for_review
 from reviews.services import add_months, assign_default_workflows, expire_content
 
-CHECKED = {name: True for name, _label in CHECKLIST}
+# Every group's checklist, ticked: each group's form reads its own items.
+CHECKED = {name: True for name, _label in all_checklist_items()}
 
 
 def seed(context):
     data = read("reviews", "reviews")
     marketer = context.users.get(data["submitted_by"])
-    reviewer = context.users.get(data["approved_by"])
-    if marketer is None or reviewer is None:
+    reviewers = [
+        user
+        for username in data["approved_by"].values()
+        if (user := context.users.get(username)) is not None
+    ]
+    if marketer is None or not reviewers:
         return
     assign_default_workflows()
+    add_routes(data.get("routes", []))
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        # The reviewer signs each approval; their password is checked once.
-        signature = signatures.verify(reviewer, context.password)
+        signed = sign_once(reviewers, context.password)
         approved, problems = approve_all(
-            context.extra.get("to_approve", []), marketer, reviewer, data["comment"], signature
+            context.extra.get("to_approve", []), marketer, signed, data["comment"]
         )
         waiting = submit_all(context.extra.get("to_submit", []), marketer)
         waiting += submit_a_change(marketer, **data["re_review"])
+        waiting += submit_a_public_change(marketer, **data["public_re_review"])
         # Withdrawing content looks up what uses it in Wagtail's reference index.
         indexing.flush()
         expired = make_one_item_due_for_re_review(**data["past_review_by"])
@@ -61,6 +74,33 @@ def seed(context):
         context.stdout.write(f"  not approved: {problem}")
 
 
+def sign_once(reviewers, password):
+    """``[(reviewer, signature)]``: each reviewer's password checked, but each stored
+    password hash only once (the demo's users share one), not for every approval."""
+    checked, signed = {}, []
+    for reviewer in reviewers:
+        if reviewer.password not in checked:
+            checked[reviewer.password] = signatures.verify(reviewer, password) is not None
+        if checked[reviewer.password]:
+            signed.append((reviewer, signatures.Signature(reviewer.pk)))
+    return signed
+
+
+def add_routes(routes):
+    """The demo's routes beside the defaults, each created once with its groups."""
+    for fields in routes:
+        app_label, model = fields["content_type"].split(".")
+        content_type = ContentType.objects.get_by_natural_key(app_label, model)
+        workflow = Workflow.objects.filter(name=fields["workflow"]).first()
+        if workflow is None:
+            continue
+        route, created = ReviewRoute.objects.get_or_create(
+            content_type=content_type, audience=fields["audience"], defaults={"workflow": workflow}
+        )
+        if created:
+            route.required_groups.set(Group.objects.filter(name__in=fields["required_groups"]))
+
+
 def _fresh(obj):
     return specific(type(obj)._default_manager.get(pk=obj.pk))
 
@@ -69,13 +109,13 @@ def _has_record(obj):
     return ApprovalRecord.objects.for_object(obj).exists()
 
 
-def approve_all(objects, marketer, reviewer, comment, signature):
+def approve_all(objects, marketer, signed, comment):
     approved, problems = 0, []
     for obj in objects:
         obj = _fresh(obj)
         if _has_record(obj):
             continue
-        problem = take_through_review(obj, marketer, reviewer, comment, signature)
+        problem = take_through_review(obj, marketer, signed, comment)
         if problem:
             problems.append(f"{obj} — {problem}")
         else:
@@ -83,11 +123,12 @@ def approve_all(objects, marketer, reviewer, comment, signature):
     return approved, problems
 
 
-def take_through_review(obj, marketer, reviewer, comment, signature):
-    """Submit ``obj`` as the marketer and approve every step as the reviewer.
+def take_through_review(obj, marketer, signed, comment):
+    """Submit ``obj`` as the marketer; at each step, the first demo reviewer who may
+    approve it now (their group is still waiting) approves, until it is done.
 
-    The reviewer acts through the task's own ``on_action``, which checks separation of
-    duties and the checklist as it does for a click in the admin.
+    The reviewers act through the task's own ``on_action``, which checks separation of
+    duties and each group's checklist as it does for a click in the admin.
     """
     state = obj.current_workflow_state
     if state is None:
@@ -99,6 +140,17 @@ def take_through_review(obj, marketer, reviewer, comment, signature):
         task = task_state.task.specific
         if not isinstance(task, ComplianceApprovalTask):
             return f"waiting at “{task}”, which the demo can't approve"
+        reviewer, signature = next(
+            (
+                (reviewer, signature)
+                for reviewer, signature in signed
+                if task.refusal_reason(obj, reviewer, task_state=task_state) is None
+            ),
+            (None, None),
+        )
+        if reviewer is None:
+            waiting = ", ".join(review.label for review in task_state.waiting_for())
+            return f"no demo reviewer may approve it at “{task}” for {waiting}"
         try:
             task.on_action(
                 task_state, reviewer, "approve", **CHECKED, comment=comment, signature=signature
@@ -133,6 +185,23 @@ def submit_a_change(marketer, *, title, summary):
     page = page.specific
     latest = page.get_latest_revision_as_object()
     latest.summary = summary
+    latest.save_revision(user=marketer, clean=False)
+    page.get_workflow().start(page, marketer)
+    return 1
+
+
+def submit_a_public_change(marketer, *, title, intro):
+    """Edit the approved public page ``title``'s intro and submit it again (once).
+    Returns how many items it submitted (0 or 1)."""
+    from cms.models import ServiceLinePage
+
+    page = ServiceLinePage.objects.filter(title=title, live=True).order_by("pk").first()
+    if page is None or page.current_workflow_state is not None:
+        return 0
+    latest = page.get_latest_revision_as_object()
+    if latest.intro == intro:
+        return 0
+    latest.intro = intro
     latest.save_revision(user=marketer, clean=False)
     page.get_workflow().start(page, marketer)
     return 1

@@ -4,7 +4,10 @@ from django import forms
 
 from wagtail.forms import TaskStateCommentForm
 
+from cms import roles
+
 # (field name, what the reviewer confirms). Every item must be ticked to approve.
+# The compliance checklist, also for any group without its own.
 CHECKLIST = [
     ("claims_sourced", "Every claim has a source (study, registry or internal data, dated)."),
     ("no_patient_details", "There are no patient-identifying details."),
@@ -12,15 +15,78 @@ CHECKLIST = [
     ("disclaimers_present", "The required disclaimers are present."),
 ]
 
+# Each function that reviews in parallel confirms what it is there for.
+CHECKLISTS = {
+    roles.COMPLIANCE: CHECKLIST,
+    roles.CLINICAL: [
+        (
+            "clinically_accurate",
+            "Clinical statements (conditions, treatments, care pathways) are accurate and current.",
+        ),
+        ("figures_match_evidence", "Every figure and outcome matches the evidence it cites."),
+        (
+            "no_promised_outcomes",
+            "It promises no outcome and implies no care the service doesn't offer.",
+        ),
+    ],
+    roles.LEGAL: [
+        (
+            "comparisons_substantiated",
+            "Comparisons and superlatives are substantiated, or removed.",
+        ),
+        ("rights_cleared", "Names, quotations, logos and images are cleared for this use."),
+        (
+            "legal_notices_present",
+            "The required legal notices (privacy, terms, trademarks) are present.",
+        ),
+    ],
+}
+
+
+def checklist_for(group):
+    """The checklist a reviewer approving for ``group`` (a group or ``None``) ticks."""
+    return CHECKLISTS.get(getattr(group, "name", None), CHECKLIST)
+
+
+def all_checklist_items():
+    """Every checklist item of every group, each once, compliance's first."""
+    seen, items = set(), []
+    for checklist in CHECKLISTS.values():
+        for name, label in checklist:
+            if name not in seen:
+                seen.add(name)
+                items.append((name, label))
+    return items
+
+
+def checklist_fields():
+    return {name for name, _label in all_checklist_items()}
+
 
 class ApprovalChecklistForm(TaskStateCommentForm):
-    """Approve: all four checklist items ticked, comment optional, signed with the
-    reviewer's password (checked by ``reviews.signatures``)."""
+    """Approve: every item of the group's checklist ticked, comment optional, signed
+    with the reviewer's password (checked by ``reviews.signatures``).
+
+    ``ApprovalChecklistForm.for_group(group)`` is the form of one group's checklist
+    (compliance's by default)."""
+
+    items = CHECKLIST
+    group_name = ""
+
+    @classmethod
+    def for_group(cls, group):
+        if group is None:
+            return cls
+        return type(
+            "ApprovalChecklistForm",
+            (cls,),
+            {"items": checklist_for(group), "group_name": group.name},
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         comment = self.fields.pop("comment")
-        for name, label in CHECKLIST:
+        for name, label in self.items:
             self.fields[name] = forms.BooleanField(
                 label=label,
                 required=True,
@@ -37,7 +103,7 @@ class ApprovalChecklistForm(TaskStateCommentForm):
         )
 
     def checklist(self):
-        return {name: bool(self.cleaned_data.get(name)) for name, _label in CHECKLIST}
+        return {name: bool(self.cleaned_data.get(name)) for name, _label in self.items}
 
 
 class RequestChangesForm(TaskStateCommentForm):

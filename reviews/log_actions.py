@@ -8,6 +8,9 @@ class VoteFormatter(LogFormatter):
 
     def format_message(self, log_entry):
         data = log_entry.data
+        if data.get("group"):
+            waiting = " and ".join(data.get("waiting_for") or [])
+            return f"Approved for {data['group']}; waiting for {waiting}"
         return f"Approved ({data.get('votes')} of {data.get('required')} approvals needed)"
 
     def format_comment(self, log_entry):

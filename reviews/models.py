@@ -8,11 +8,17 @@ How the pieces fit (the full story is in ``docs/reviews.md``):
 * :class:`TerminologyGateTask` is automatic: it decides in ``start()``.
 * :class:`ComplianceApprovalTask` is a group approval task with separation of duties,
   a checklist and an optional number of distinct approvers (:class:`ApprovalVote`).
+  Its task state (:class:`ComplianceTaskState`) can require several groups to approve
+  in parallel — compliance, clinical, legal — each with its own vote and checklist,
+  as the item's review route says (:class:`GroupReview`).
 * The finish action (``reviews.finish``) publishes the approved revision and writes an
   :class:`ApprovalRecord`, numbered from an :class:`ApprovalSequence`.
 * :class:`ReviewEvent` is the exportable audit trail, fed from Wagtail's log entries.
 """
 
+from dataclasses import dataclass, field
+
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +27,6 @@ from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import AbstractGroupApprovalTask, Task, TaskState
@@ -67,11 +72,21 @@ class ReviewRoute(models.Model):
         help_text="How long an approval lasts on this route, in months. "
         "Empty: the content type's default.",
     )
+    required_groups = models.ManyToManyField(
+        "auth.Group",
+        blank=True,
+        related_name="+",
+        verbose_name="groups that must approve",
+        help_text="Each of these groups reviews in parallel and must approve, each by a "
+        "different person, before the content goes live (e.g. Compliance and Clinical "
+        "reviewers). Empty: one approval by a member of the review step's groups.",
+    )
 
     panels = [
         FieldPanel("content_type"),
         FieldPanel("audience"),
         FieldPanel("workflow"),
+        FieldPanel("required_groups", widget=forms.CheckboxSelectMultiple),
         FieldPanel("review_months"),
     ]
 
@@ -106,6 +121,13 @@ class ReviewRoute(models.Model):
         if self.content_type_id is None:
             return "Any content"
         return self.content_type.name.capitalize()
+
+    @property
+    def groups_display(self):
+        names = sorted(group.name for group in self.required_groups.all())
+        return " and ".join(names) if names else "Any member of the step's groups"
+
+    groups_display.fget.short_description = "Must approve"
 
     @property
     def in_use(self):
@@ -156,24 +178,113 @@ class TerminologyGateTask(Task):
         return TaskState.objects.none()
 
 
+@dataclass
+class GroupReview:
+    """Where one required group stands on one review step: its votes and what it needs.
+
+    ``group`` is ``None`` for a step that needs no particular group (any member of the
+    task's groups approves; ``label`` names them).
+    """
+
+    group: object
+    label: str
+    needed: int
+    votes: list = field(default_factory=list)
+
+    @property
+    def approved(self):
+        return len(self.votes) >= self.needed
+
+    @property
+    def state(self):
+        """``"Approved by Carlos Reviewer"``, ``"Waiting"``, ``"1 of 2 approvals"``."""
+        if self.approved:
+            return "Approved by " + ", ".join(str(vote.user) for vote in self.votes)
+        if self.needed > 1:
+            return f"{len(self.votes)} of {self.needed} approvals"
+        return "Waiting"
+
+
 class ComplianceTaskState(TaskState):
-    """A compliance task state remembers how many distinct approvers it needs."""
+    """A compliance task state remembers who must approve it.
+
+    ``required_groups`` (copied from the item's review route when the step starts): each
+    of them must approve, each by ``required_approvals`` different people. Empty: the
+    step needs ``required_approvals`` approvals by members of the task's groups, as
+    Wagtail's group task does.
+    """
 
     required_approvals = models.PositiveSmallIntegerField(default=1)
+    required_groups = models.ManyToManyField("auth.Group", blank=True, related_name="+")
 
     class Meta:
         verbose_name = "compliance task state"
 
+    # Who reviews, and where each group stands ----------------------------------------
+
+    def reviewer_groups(self):
+        """The groups whose members review this step (required, else the task's)."""
+        if not hasattr(self, "_reviewer_groups"):
+            groups = list(self.required_groups.order_by("name"))
+            self._parallel = bool(groups)
+            self._reviewer_groups = groups or list(self.task.specific.groups.order_by("name"))
+        return self._reviewer_groups
+
+    @property
+    def is_parallel(self):
+        self.reviewer_groups()
+        return self._parallel
+
+    def group_reviews(self):
+        """One :class:`GroupReview` per required group (one for the step otherwise)."""
+        needed = max(self.required_approvals, 1)
+        votes = list(self.votes.select_related("user", "group").order_by("created_at", "pk"))
+        groups = self.reviewer_groups()
+        if not self.is_parallel:
+            label = " or ".join(group.name for group in groups) or self.task.name
+            return [GroupReview(None, label, needed, votes)]
+        return [
+            GroupReview(group, group.name, needed, [v for v in votes if v.group_id == group.pk])
+            for group in groups
+        ]
+
+    def waiting_for(self):
+        """The groups (their reviews) that still have to approve."""
+        return [review for review in self.group_reviews() if not review.approved]
+
+    def user_group_ids(self, user):
+        if not user.is_authenticated:
+            return set()
+        ids = {group.pk for group in self.reviewer_groups()}
+        return ids & set(user.groups.values_list("pk", flat=True))
+
+    def group_for(self, user):
+        """The required group ``user``'s approval counts for: the first (by name) of
+        their groups still waiting. ``None`` when the step needs no particular group,
+        or none of their groups is waiting."""
+        if not self.is_parallel:
+            return None
+        mine = self.user_group_ids(user)
+        for review in self.waiting_for():
+            if review.group.pk in mine:
+                return review.group
+        return None
+
     def get_comment(self):
-        votes = list(self.votes.select_related("user").order_by("created_at"))
+        """Who approved, for which group, and their comments: plain text, as Wagtail's
+        history and workflow panels show it."""
+        votes = list(self.votes.select_related("user", "group").order_by("created_at"))
         if len(votes) < 2:
             return self.comment
-        lines = format_html_join(
-            "",
-            "<li>{} approved{}</li>",
-            ((vote.user, f": {vote.comment}" if vote.comment else "") for vote in votes),
-        )
-        return format_html("<ul>{}</ul>{}", lines, self.comment)
+        lines = [
+            f"{vote.user} approved"
+            + (f" for {vote.group.name}" if vote.group else "")
+            + (f": {vote.comment}" if vote.comment else ".")
+            for vote in votes
+        ]
+        if self.comment and self.comment != votes[-1].comment:
+            lines.append(self.comment)
+        return "\n".join(lines)
 
 
 class ComplianceApprovalTask(AbstractGroupApprovalTask):
@@ -213,10 +324,22 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
             required_approvals=self.required_approvals
         )
         task_state.required_approvals = self.required_approvals
+        task_state.required_groups.set(self.required_groups_for(workflow_state, task_state))
         problem = self.gate_problem(workflow_state, task_state.revision)
         if problem:
             task_state.reject(user=None, update=False, comment=problem)
         return task_state
+
+    @staticmethod
+    def required_groups_for(workflow_state, task_state):
+        """The groups the item's review route requires, if that route's workflow is the
+        one running (an assigned workflow without a route requires none)."""
+        from reviews.routing import route_for
+
+        route = route_for(task_state.revision.as_object())
+        if route is None or route.workflow_id != workflow_state.workflow_id:
+            return []
+        return list(route.required_groups.all())
 
     def gate_problem(self, workflow_state, revision):
         """The gate's rejection if this revision hasn't passed it yet, else ``""``.
@@ -264,14 +387,29 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
         """Why ``user`` may not review ``obj`` now, or ``None`` if they may."""
         from reviews.rules import conflict_of_interest
 
-        if not user.is_authenticated or not self._user_in_groups(user):
+        if not user.is_authenticated:
             return "You are not a reviewer for this step."
         task_state = task_state or self.in_progress_state_for(obj)
         if task_state is None:
+            if not self._user_in_groups(user):
+                return "You are not a reviewer for this step."
             return "This is not waiting for review at this step."
+        if not task_state.user_group_ids(user):
+            return "You are not a reviewer for this step."
+        waiting = ", ".join(review.label for review in task_state.waiting_for())
         if task_state.votes.filter(user=user).exists():
+            if task_state.is_parallel:
+                return f"You have already approved this; it is waiting for {waiting}."
             return "You have already approved this; another reviewer must approve too."
+        if task_state.is_parallel and task_state.group_for(user) is None:
+            return f"Your group has already approved this; it is waiting for {waiting}."
         return conflict_of_interest(obj=obj, user=user, workflow_state=task_state.workflow_state)
+
+    def is_reviewer_of(self, obj, user):
+        """Whether ``user`` reviews ``obj`` at this step now (one of the groups of its
+        open task state), whether or not they may still act on it."""
+        task_state = self.in_progress_state_for(obj)
+        return task_state is not None and bool(task_state.user_group_ids(user))
 
     def get_actions(self, obj, user):
         if self.refusal_reason(obj, user) is not None:
@@ -282,22 +420,44 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
         ]
 
     def user_can_access_editor(self, obj, user):
-        return self._user_in_groups(user)
+        return self.is_reviewer_of(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not (user.is_superuser or self.is_reviewer_of(obj, user))
+
+    def user_can_lock(self, obj, user):
+        return self.is_reviewer_of(obj, user)
 
     def get_form_for_action(self, action):
         from reviews.forms import ApprovalChecklistForm, RequestChangesForm
 
         if action == "approve":
-            return ApprovalChecklistForm
+            # Wagtail's approve dialog: the checklist of the group the signed-in
+            # reviewer approves for (the dialog's URL names the task state).
+            from reviews.signatures import current_request
+
+            request = current_request()
+            match = getattr(request, "resolver_match", None)
+            state_id = match.kwargs.get("task_state_id") if match else None
+            state = ComplianceTaskState.objects.filter(pk=state_id, task=self).first()
+            if state is None:
+                return ApprovalChecklistForm
+            return ApprovalChecklistForm.for_group(state.group_for(request.user))
         if action == "reject":
             return RequestChangesForm
         return super().get_form_for_action(action)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        if not self._user_in_groups(user):
+        if not user.is_authenticated:
             return TaskState.objects.none()
+        groups = user.groups.all()
+        mine = Q(required_groups__in=groups)
+        if self._user_in_groups(user):
+            mine |= Q(required_groups=None)
         states = (
             ComplianceTaskState.objects.filter(task=self, status=TaskState.STATUS_IN_PROGRESS)
+            .filter(mine)
+            .distinct()
             .select_related("workflow_state", "revision")
             .exclude(votes__user=user)
         )
@@ -328,9 +488,9 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
 
     @staticmethod
     def form_fields():
-        from reviews.forms import CHECKLIST
+        from reviews.forms import checklist_fields
 
-        return {name for name, _label in CHECKLIST} | {"comment", "password"}
+        return checklist_fields() | {"comment", "password"}
 
     def _check_signature(self, task_state, user, given, password):
         from reviews import signatures
@@ -353,17 +513,23 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
         reason = self.refusal_reason(obj, user, task_state=task_state)
         if reason is not None:
             raise PermissionDenied(reason)
-        form_class = self.get_form_for_action(action_name)
         if action_name not in ("approve", "reject"):
             raise PermissionDenied(f"Unknown review action “{action_name}”.")
-        form = form_class(data=kwargs)
+        from reviews.forms import ApprovalChecklistForm, RequestChangesForm
+
+        group = task_state.group_for(user)
         if action_name == "approve":
+            form = ApprovalChecklistForm.for_group(group)(data=kwargs)
             form.fields.pop("password")  # checked above, and not kept
+        else:
+            form = RequestChangesForm(data=kwargs)
         if not form.is_valid():
             errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
             raise PermissionDenied(f"The review form is incomplete: {errors}")
         comment = form.cleaned_data.get("comment", "")
         if action_name == "reject":
+            if group is not None:
+                comment = f"{group.name}: {comment}"
             task_state.reject(user=user, comment=comment)
             return None
         from reviews.services import approval_vote, follow_unchanged_revisions
@@ -376,17 +542,25 @@ class ComplianceApprovalTask(AbstractGroupApprovalTask):
             checklist=form.checklist(),
             comment=comment,
             meaning=meaning_for(obj),
+            group=group,
         )
         return None
 
 
 class ApprovalVote(models.Model):
-    """One reviewer's approval of one compliance task state, with their checklist."""
+    """One reviewer's approval of one compliance task state, with their checklist and
+    the group it counts for. One per person per task state: groups that review in
+    parallel are approved by different people."""
 
     task_state = models.ForeignKey(
         ComplianceTaskState, on_delete=models.CASCADE, related_name="votes"
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The required group this approval counts for (parallel review); empty when the
+    # step needs no particular group.
+    group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     checklist = models.JSONField(default=dict)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -584,6 +758,9 @@ class ReviewEvent(models.Model):
     revision_number = models.PositiveIntegerField(null=True, blank=True)
     workflow_name = models.CharField(max_length=255, blank=True)
     task_name = models.CharField(max_length=255, blank=True)
+    # The reviewer group an approval or a request for changes was made for (parallel
+    # review by function: compliance, clinical, legal).
+    group_name = models.CharField("group", max_length=150, blank=True)
     approval_label = models.CharField(max_length=60, blank=True)
     comment = models.TextField(blank=True)
     # Approvals: the checklist as ticked and what the signature means.
@@ -609,13 +786,13 @@ class ReviewEvent(models.Model):
     @property
     def checklist_summary(self):
         """``"Claims sourced: yes; …"`` for an approval, in the checklist's order."""
-        from reviews.forms import CHECKLIST
+        from reviews.forms import all_checklist_items
 
         if not self.checklist:
             return ""
         return "; ".join(
             f"{name.replace('_', ' ').capitalize()}: {'yes' if self.checklist.get(name) else 'no'}"
-            for name, _label in CHECKLIST
+            for name, _label in all_checklist_items()
             if name in self.checklist
         )
 

@@ -32,15 +32,17 @@ def _absolute(path):
 
 
 def reviewers_for(task_state):
-    """Who may act on ``task_state`` now: active members of its task's groups with an
-    e-mail address, minus anyone the task refuses (author, submitter, earlier voter)."""
+    """Who may act on ``task_state`` now: active members of each group it requires (of
+    its task's groups when it requires none) with an e-mail address, minus anyone the
+    task refuses (author, submitter, earlier voter, a group that has approved)."""
     from django.contrib.auth import get_user_model
 
     task = task_state.task.specific
+    task_state = task_state.specific
     obj = task_state.revision.content_object
     people = (
         get_user_model()
-        .objects.filter(is_active=True, groups__in=task.groups.all())
+        .objects.filter(is_active=True, groups__in=task_state.reviewer_groups())
         .exclude(email="")
         .distinct()
         .order_by("pk")
@@ -50,6 +52,17 @@ def reviewers_for(task_state):
         for person in people
         if obj is not None and task.refusal_reason(obj, person, task_state=task_state) is None
     ]
+
+
+def _your_part(task_state, person):
+    """The line saying which group the person reviews for, in a parallel review."""
+    task_state = task_state.specific
+    group = task_state.group_for(person)
+    if group is None:
+        return []
+    others = [review.label for review in task_state.group_reviews() if review.group != group]
+    also = f" (in parallel with {' and '.join(others)})" if others else ""
+    return [f"  You review for: {group.name}{also}"]
 
 
 def _message(task_state, person, *, subject, opening):
@@ -64,6 +77,7 @@ def _message(task_state, person, *, subject, opening):
         "",
         f"  {item.kind.capitalize()}: {item.title}",
         f"  Step: {task_state.task.name}",
+        *_your_part(task_state, person),
         f"  Submitted by: {item.submitted_by or '—'}",
         f"  Due: {item.due:%-d %B %Y}",
         "",

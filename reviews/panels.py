@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from wagtail.admin.ui.components import Component
 
 from reviews import selectors
-from reviews.models import ComplianceApprovalTask
+from reviews.models import ComplianceApprovalTask, ReviewRoute
 
 
 class ReviewQueuePanel(Component):
@@ -31,7 +31,12 @@ class ReviewQueuePanel(Component):
 
 
 def is_reviewer(user):
-    return ComplianceApprovalTask.objects.filter(active=True, groups__in=user.groups.all()).exists()
+    """A member of a review step's groups, or of a group a review route requires."""
+    groups = user.groups.all()
+    return (
+        ComplianceApprovalTask.objects.filter(active=True, groups__in=groups).exists()
+        or ReviewRoute.objects.filter(required_groups__in=groups).exists()
+    )
 
 
 def add_review_queue(request, panels):

@@ -31,8 +31,10 @@ class QueueItem:
             timezone.localtime(task_state.started_at).date(), sla_business_days()
         )
         self.overdue = timezone.localtime(now).date() > self.due
-        self.votes = task_state.votes.count()
-        self.required = task_state.required_approvals
+        # Where each required group stands (one entry when no group is required).
+        self.groups = task_state.group_reviews()
+        self.votes = sum(len(review.votes) for review in self.groups)
+        self.required = sum(review.needed for review in self.groups)
 
     @property
     def edit_url(self):
@@ -60,13 +62,12 @@ class QueueItem:
 def review_queue(*, user):
     """What is waiting for ``user`` to review, oldest first.
 
-    Only compliance steps whose groups include the user, that the user may act on
-    (separation of duties), and that they haven't already approved.
+    Only review steps the user reviews at (a group the step requires, or the task's
+    groups when it requires none), that the user may act on (separation of duties) and
+    that their group hasn't already approved.
     """
     now = timezone.now()
-    tasks = ComplianceApprovalTask.objects.filter(
-        active=True, groups__in=user.groups.all()
-    ).distinct()
+    tasks = ComplianceApprovalTask.objects.filter(active=True)
     ids = set()
     for task in tasks:
         ids.update(task.get_task_states_user_can_moderate(user).values_list("pk", flat=True))

@@ -95,10 +95,11 @@ def follow_unchanged_revisions(*, task_state):
     return task_state
 
 
-def approval_vote(*, task_state, user, checklist, comment="", meaning=""):
-    """Record ``user``'s signed approval; approve the task once enough distinct people
-    have. ``meaning`` is what the signature states (``reviews.signatures``); the vote
-    keeps it with the fingerprint of the revision signed.
+def approval_vote(*, task_state, user, checklist, comment="", meaning="", group=None):
+    """Record ``user``'s signed approval (for ``group``, in a parallel review); approve
+    the task once every required group has enough distinct approvers. ``meaning`` is
+    what the signature states (``reviews.signatures``); the vote keeps it with the
+    fingerprint of the revision signed.
 
     The caller (``ComplianceApprovalTask.on_action``) has already checked the rules and
     locked ``task_state``. Votes that don't complete the task are logged here
@@ -109,35 +110,40 @@ def approval_vote(*, task_state, user, checklist, comment="", meaning=""):
     vote = ApprovalVote.objects.create(
         task_state=task_state,
         user=user,
+        group=group,
         checklist=checklist,
         comment=comment,
         signature_meaning=meaning,
         signed_fingerprint=fingerprint(task_state.revision),
     )
-    count = task_state.votes.count()
-    required = max(task_state.required_approvals, 1)
-    if count >= required:
+    reviews = task_state.group_reviews()
+    waiting = [review for review in reviews if not review.approved]
+    if not waiting:
         task_state.approve(user=user, comment=comment)
-    else:
-        log(
-            instance=task_state.revision.as_object(),
-            action="reviews.vote",
-            user=user,
-            revision=task_state.revision,
-            data={
-                "comment": comment,
-                "votes": count,
-                "required": required,
-                "checklist": checklist,
-                "meaning": meaning,
-                "workflow": {
-                    "id": task_state.workflow_state.workflow_id,
-                    "title": task_state.workflow_state.workflow.name,
-                    "task": {"id": task_state.task_id, "title": task_state.task.name},
-                    "task_state_id": task_state.pk,
-                },
+        return vote
+    count = sum(len(review.votes) for review in reviews)
+    required = sum(review.needed for review in reviews)
+    log(
+        instance=task_state.revision.as_object(),
+        action="reviews.vote",
+        user=user,
+        revision=task_state.revision,
+        data={
+            "comment": comment,
+            "votes": count,
+            "required": required,
+            "group": group.name if group else "",
+            "waiting_for": [review.label for review in waiting],
+            "checklist": checklist,
+            "meaning": meaning,
+            "workflow": {
+                "id": task_state.workflow_state.workflow_id,
+                "title": task_state.workflow_state.workflow.name,
+                "task": {"id": task_state.task_id, "title": task_state.task.name},
+                "task_state_id": task_state.pk,
             },
-        )
+        },
+    )
     return vote
 
 

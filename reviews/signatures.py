@@ -77,6 +77,11 @@ def signature_of(user, given, password):
 _request = ContextVar("concord_signing_request", default=None)
 
 
+def current_request():
+    """The request being handled (:class:`SigningMiddleware`), or ``None``."""
+    return _request.get()
+
+
 class SigningMiddleware:
     """Remembers the request being handled, for :func:`verify`: Wagtail's workflow
     views call the review task without it."""

@@ -99,9 +99,9 @@ def review_for(obj, user):
     task = task_state.task.specific
     if not isinstance(task, ComplianceApprovalTask):
         raise PermissionDenied("This is not waiting for review.")
-    if not (user.is_superuser or task._user_in_groups(user)):
-        raise PermissionDenied("You are not a reviewer for this step.")
     task_state = task_state.specific
+    if not (user.is_superuser or task_state.user_group_ids(user)):
+        raise PermissionDenied("You are not a reviewer for this step.")
     revision = task_state.revision
     return Review(obj, task_state, task, revision, specific(revision.as_object()))
 
@@ -141,10 +141,17 @@ def workspace(request, app_label, model_name, pk):
         return _denied(request, error)
 
 
+def _forms_for(review, user):
+    """The action forms: the approval checklist of the group ``user`` approves for."""
+    group = review.task_state.group_for(user)
+    return {"approve": ApprovalChecklistForm.for_group(group), "reject": RequestChangesForm}
+
+
 def _workspace(request, obj):
     review = review_for(obj, request.user)
     refusal = review.task.refusal_reason(obj, request.user, task_state=review.task_state)
-    forms = {name: form_class(auto_id=f"rw-{name}-%s") for name, form_class in ACTIONS.items()}
+    form_classes = _forms_for(review, request.user)
+    forms = {name: form_class(auto_id=f"rw-{name}-%s") for name, form_class in form_classes.items()}
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -152,7 +159,7 @@ def _workspace(request, obj):
             raise PermissionDenied(f"Unknown review action “{action}”.")
         if refusal is not None:
             raise PermissionDenied(refusal)
-        form = ACTIONS[action](data=request.POST, auto_id=f"rw-{action}-%s")
+        form = form_classes[action](data=request.POST, auto_id=f"rw-{action}-%s")
         forms[action] = form
         if form.is_valid():
             try:
@@ -174,8 +181,17 @@ def _act(request, review, action, form):
     elif getattr(obj, "approval_label", "") and obj.live:
         messages.success(request, f"Approved and published: {obj} — {obj.approval_label}.")
     else:
-        messages.success(request, f"Your approval of {obj} is recorded.")
+        messages.success(request, f"Your approval of {obj} is recorded.{_still_waiting(review)}")
     return redirect("wagtailadmin_home")
+
+
+def _still_waiting(review):
+    """`` It is waiting for Clinical reviewers.`` after one group's approval."""
+    state = type(review.task_state).objects.filter(pk=review.task_state.pk).first()
+    if state is None or state.status != TaskState.STATUS_IN_PROGRESS or not state.is_parallel:
+        return ""
+    waiting = " and ".join(group_review.label for group_review in state.waiting_for())
+    return f" It is waiting for {waiting}." if waiting else ""
 
 
 def _render(request, review, refusal, forms, status):
@@ -209,6 +225,8 @@ def _render(request, review, refusal, forms, status):
         "edit_url": AdminURLFinder(request.user).get_edit_url(review.obj),
         "kind": review.obj._meta.verbose_name,
         "meaning": signatures.meaning_for(review.obj),
+        "groups": item.groups,
+        "your_group": review.task_state.group_for(request.user),
         "history": review.history(),
     }
     return TemplateResponse(request, "reviews/workspace.html", context, status=status)

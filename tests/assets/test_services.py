@@ -30,12 +30,14 @@ def test_ensure_library_creates_a_restricted_library_once(home_page):
         "Sales reps",
         "Marketers",
         "Compliance reviewers",
+        "Clinical reviewers",
+        "Legal reviewers",
     }
     # Idempotent, and it repairs a restriction someone loosened.
     restriction.groups.clear()
     assert ensure_library(home=home_page) == library
     assert LibraryIndexPage.objects.count() == 1
-    assert PageViewRestriction.objects.get(page=library).groups.count() == 3
+    assert PageViewRestriction.objects.get(page=library).groups.count() == 5
 
 
 def test_issue_api_token_prints_a_working_token(client, rep, library):

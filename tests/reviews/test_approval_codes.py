@@ -8,6 +8,7 @@ from wagtail.models import ModelLogEntry, WorkflowState
 
 import pytest
 
+from cms import roles
 from cms.models import ApprovedMessage
 from reviews.models import ApprovalRecord, ApprovalSequence, ComplianceApprovalTask, ReviewRoute
 from reviews.services import add_months, approval_record, next_sequence
@@ -17,6 +18,8 @@ from tests.reviews.factories import (
     current_task,
     draft_message,
     edit,
+    group,
+    group_approver,
     submit,
 )
 
@@ -47,7 +50,8 @@ def test_approval_publishes_and_stamps_code_version_date_and_review_by(marketer,
     assert message.review_by == add_months(timezone.localdate(), 12)
 
     record = ApprovalRecord.objects.for_object(message).get()
-    assert list(record.approvers.all()) == [reviewer]
+    # Messages are public: compliance, then clinical review (in parallel).
+    assert set(record.approvers.all()) == {reviewer, group_approver(roles.CLINICAL)}
     assert record.revision == message.live_revision
     assert record.is_current
     # The published revision carries the same stamp as the live row.
@@ -127,6 +131,10 @@ def test_add_months_clamps_to_the_end_of_the_month():
 
 def test_two_distinct_approvers_when_the_task_asks_for_two(marketer, reviewer, second_reviewer):
     ComplianceApprovalTask.objects.filter(name="Compliance approval").update(required_approvals=2)
+    # Two compliance approvals, and only compliance's (each required group would need two).
+    ReviewRoute.objects.filter(content_type=None, audience="public").get().required_groups.set(
+        [group(roles.COMPLIANCE)]
+    )
     message = draft_message(author=marketer)
     submit(message, user=marketer)
 

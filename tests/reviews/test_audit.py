@@ -10,6 +10,7 @@ from django.utils import timezone
 import pytest
 from openpyxl import load_workbook
 
+from cms import roles
 from reviews.models import ReviewEvent
 from reviews.services import expire_content, withdraw
 from tests.cms.factories import ServiceLineFactory
@@ -18,6 +19,7 @@ from tests.reviews.factories import (
     cardiology,
     draft_message,
     edit,
+    group_approver,
     request_changes,
     submit,
 )
@@ -71,24 +73,30 @@ def test_the_export_has_every_review_step_with_who_when_revision_and_comment(
     client.force_login(reviewer)
     rows = [row for row in export(client) if row["Content"] == "Rehab access"]
     rows.reverse()  # oldest first
-    steps = [(row["Action"], row["Who"]) for row in rows]
+    steps = [(row["Action"], row["Who"], row["Group"]) for row in rows]
+    clinician = str(group_approver(roles.CLINICAL))
     assert steps == [
-        ("Submitted", str(marketer)),
-        ("Approved", "Concord (automatic)"),  # the terminology gate
-        ("Changes requested", str(reviewer)),
-        ("Submitted", str(marketer)),  # resumed at the reviewer's step ...
-        ("Approved", str(second_reviewer)),
-        ("Approved", "Concord (automatic)"),  # ... and the gate re-checks the final revision
+        ("Submitted", str(marketer), ""),
+        ("Approved", "Concord (automatic)", ""),  # the terminology gate
+        ("Changes requested", str(reviewer), roles.COMPLIANCE),
+        ("Submitted", str(marketer), ""),  # resumed at the reviewer's step ...
+        # ... where compliance and clinical reviewers approve in parallel ...
+        ("Approval vote", str(second_reviewer), roles.COMPLIANCE),
+        ("Approved", clinician, roles.CLINICAL),
+        ("Approved", "Concord (automatic)", ""),  # ... and the gate re-checks the final revision
         # The approval is recorded first; publishing the approved revision follows.
-        ("Approval recorded", str(second_reviewer)),
-        ("Published", str(second_reviewer)),
-        ("Withdrawn", "Concord (automatic)"),
+        ("Approval recorded", clinician, ""),
+        ("Published", clinician, ""),
+        ("Withdrawn", "Concord (automatic)", ""),
     ]
     by_action = {row["Action"]: row for row in rows}
-    assert by_action["Changes requested"]["Comment"] == "Add the registry source."
+    assert (
+        by_action["Changes requested"]["Comment"]
+        == "Compliance reviewers: Add the registry source."
+    )
     assert by_action["Withdrawn"]["Comment"] == "Wording under legal review."
     approval = [row for row in rows if row["Who"] == str(second_reviewer)][0]
-    assert approval["Comment"] == "Source checked."
+    assert approval["Comment"] == "Approval 1 of 2; waiting for Clinical reviewers: Source checked."
     assert approval["Revision"] == str(history.live_revision_id or history.latest_revision_id)
     assert by_action["Approval recorded"]["Approval code"] == history.approval_label
     assert all(row["Service lines"] == "CARD" for row in rows)

@@ -9,14 +9,17 @@ from wagtail.models import WorkflowState
 
 import pytest
 
+from cms import roles
 from reviews.forms import CHECKLIST
 from reviews.models import ApprovalVote
 from tests.reviews.factories import (
-    TICKED,
+    CLINICAL_TICKED,
+    COMPLIANCE_TICKED,
     approval_form,
     approve,
     current_task,
     draft_message,
+    group_approver,
     request_changes,
     submit,
 )
@@ -75,15 +78,22 @@ def test_approval_without_a_ticked_item_is_refused(client, reviewer, in_review, 
 
 
 def test_the_ticked_checklist_is_kept_with_the_vote_and_the_record(client, reviewer, in_review):
+    clinician = group_approver(roles.CLINICAL)
+    approve(in_review, user=clinician, others=False)  # clinical review, in parallel
     client.force_login(reviewer)
     response = client.post(action_url(in_review, "approve"), approval_form("Sources checked."))
     assert response.status_code == 302
     in_review.refresh_from_db()
     assert in_review.live
-    vote = ApprovalVote.objects.get()
-    assert vote.user == reviewer and vote.checklist == TICKED and vote.comment == "Sources checked."
+    vote = ApprovalVote.objects.get(user=reviewer)
+    assert vote.checklist == COMPLIANCE_TICKED and vote.comment == "Sources checked."
+    assert vote.group.name == roles.COMPLIANCE
     record = in_review_record(in_review)
-    assert record.checklist == {reviewer.username: TICKED}
+    # Each group's own checklist, as its reviewer ticked it.
+    assert record.checklist == {
+        reviewer.username: COMPLIANCE_TICKED,
+        clinician.username: CLINICAL_TICKED,
+    }
 
 
 def in_review_record(message):
@@ -111,7 +121,11 @@ def test_requesting_changes_sends_it_back_with_the_comment(client, marketer, rev
     client.post(action_url(in_review, "reject"), {"comment": "Add the registry source and year."})
     state = in_review.workflow_states.get()
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
-    assert state.current_task_state.comment == "Add the registry source and year."
+    # The author is told which group asked (messages need compliance and clinical).
+    assert (
+        state.current_task_state.comment
+        == "Compliance reviewers: Add the registry source and year."
+    )
     assert state.current_task_state.finished_by == reviewer
 
     # The author fixes it and resubmits; it goes through the gate and back to review.

@@ -176,7 +176,10 @@ def test_opening_the_editor_after_a_reviewer_sent_it_back_shows_their_comment(
     errors = [text for level, text in messages if level == constants.ERROR]
     assert len(errors) == 1, messages
     assert f"Changes requested by {reviewer}" in errors[0]
-    assert "<li>Cite the registry.</li><li>Shorten the title.</li>" in errors[0]
+    # The comment says which group asked (messages need compliance and clinical).
+    assert (
+        "<li>Compliance reviewers: Cite the registry.</li><li>Shorten the title.</li>" in errors[0]
+    )
 
 
 def test_the_gate_sending_it_back_is_said_once_after_the_submit(client, marketer, rehab_term):

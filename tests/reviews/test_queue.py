@@ -29,7 +29,12 @@ def test_the_queue_lists_what_waits_for_me_with_its_due_date(reviewer, waiting):
     started = timezone.localtime(item.waiting_since).date()
     assert item.due == add_business_days(started, 5)
     assert not item.overdue
-    assert (item.votes, item.required) == (0, 1)
+    # Messages are public: compliance and clinical review them in parallel.
+    assert [(review.label, review.state) for review in item.groups] == [
+        ("Clinical reviewers", "Waiting"),
+        ("Compliance reviewers", "Waiting"),
+    ]
+    assert (item.votes, item.required) == (0, 2)
 
 
 def test_items_past_the_sla_are_overdue(reviewer, waiting):

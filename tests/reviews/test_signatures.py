@@ -18,7 +18,15 @@ from reviews.fingerprint import fingerprint
 from reviews.models import ApprovalVote, ReviewEvent
 from reviews.workspace import workspace_url
 from tests.cms.factories import PASSWORD
-from tests.reviews.factories import TICKED, approval_form, current_task, draft_message, submit
+from tests.reviews.factories import (
+    COMPLIANCE_TICKED,
+    TICKED,
+    approval_form,
+    approve_other_groups,
+    current_task,
+    draft_message,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +59,7 @@ def test_a_wrong_password_refuses_the_approval_and_is_logged(client, reviewer, w
 
 def test_the_right_password_signs_with_its_meaning_and_what_was_signed(client, reviewer, waiting):
     revision = current_task(waiting)[1].revision
+    approve_other_groups(waiting, besides=reviewer)  # clinical review, in parallel
     client.force_login(reviewer)
     html = client.get(workspace_url(waiting)).content.decode()
     assert "Approved for publication to the public" in html  # messages are reused publicly
@@ -64,7 +73,8 @@ def test_the_right_password_signs_with_its_meaning_and_what_was_signed(client, r
         object_id=str(waiting.pk), action=ReviewEvent.Action.APPROVE, user=reviewer
     )
     assert approved.signature_meaning == vote.signature_meaning
-    assert approved.checklist == TICKED
+    assert approved.checklist == COMPLIANCE_TICKED
+    assert approved.group_name == "Compliance reviewers"
 
 
 def test_the_editor_path_needs_the_password_too(reviewer, waiting):
@@ -97,6 +107,7 @@ def test_meanings_follow_the_audience():
 
 
 def test_the_audit_export_has_the_signature_and_the_checklist(client, reviewer, waiting):
+    approve_other_groups(waiting, besides=reviewer)  # clinical review, in parallel
     client.force_login(reviewer)
     client.post(workspace_url(waiting), {**approval_form(), "action": "approve"})
     export = client.get(reverse("reviews_audit_trail") + "?export=csv")
@@ -107,6 +118,7 @@ def test_the_audit_export_has_the_signature_and_the_checklist(client, reviewer, 
     )
     assert approved["Signature meaning"] == "Approved for publication to the public"
     assert approved["Checklist"].startswith("Claims sourced: yes; No patient details: yes")
+    assert approved["Group"] == "Compliance reviewers"
 
 
 def _editor_post(client, message, extra):
@@ -130,6 +142,7 @@ def _editor_post(client, message, extra):
 def test_the_editors_extra_data_reaches_only_the_review_forms_fields(
     client, reviewer, waiting, smuggled
 ):
+    approve_other_groups(waiting, besides=reviewer)  # clinical review, in parallel
     client.force_login(reviewer)
     signed = {**TICKED, "password": PASSWORD, "comment": "Fine."}
     response = _editor_post(client, waiting, {**signed, **smuggled})

@@ -17,6 +17,7 @@ from tests.cms.factories import UserFactory
 from tests.reviews.factories import (
     approval_form,
     approve,
+    approve_other_groups,
     draft_message,
     edit,
     public_page,
@@ -147,6 +148,7 @@ def test_nothing_waiting_is_403_and_unknown_objects_404(client, reviewer, market
 
 
 def test_approving_from_the_workspace_publishes_it(client, reviewer, waiting):
+    approve_other_groups(waiting, besides=reviewer)  # clinical review, in parallel
     client.force_login(reviewer)
     response = client.post(workspace_url(waiting), {"action": "approve", **approval_form("OK")})
     assert response.status_code == 302
@@ -179,7 +181,8 @@ def test_requesting_changes_sends_it_back_with_the_comment(client, reviewer, wai
     assert response.status_code == 302
     state = ApprovedMessage.objects.get(pk=waiting.pk).current_workflow_state
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
-    assert state.current_task_state.comment == "Cite the registry."
+    # The author is told which group asked (messages need compliance and clinical).
+    assert state.current_task_state.comment == "Compliance reviewers: Cite the registry."
 
 
 def test_an_author_who_is_also_a_reviewer_sees_why_they_cannot_decide(client, dual_role_user):
