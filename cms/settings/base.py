@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "cms.publication.ViewerMiddleware",  # request.viewer: who is looking (cms/publication.py)
     # Approval signatures count towards the sign-in lockout (reviews/signatures.py).
     "reviews.signatures.SigningMiddleware",
+    # Reviewers of an item in review open Wagtail's preview, compare and history
+    # (reviews/reviewer_access.py).
+    "reviews.reviewer_access.ReviewerAccessMiddleware",
     # Server-Timing (cached or built) only with DEBUG or for staff (cms/middleware.py).
     "cms.middleware.ServerTimingMiddleware",
     "assets.pdf.fast.CachedPdfMiddleware",  # cached item PDFs: docs/pdfs.md
