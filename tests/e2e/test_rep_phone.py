@@ -1,10 +1,10 @@
 """A rep on a 390 px phone: the first result shows above the folded filters; they filter
 to a call the library doesn't cover, see the nearest material, ask marketing for the
-missing one-pager, and star an item for their call kit."""
+missing one-pager, star an item for their call kit, and log the call afterwards."""
 
 import pytest
 
-from assets.models import ContentRequest, Favourite
+from assets.models import CallOutcome, ContentRequest, Favourite
 from tests.assets.factories import EnablementAssetFactory
 from tests.cms.factories import PASSWORD
 from tests.e2e.conftest import axe_violations, login
@@ -36,7 +36,7 @@ def material(organisation):
     )
 
 
-def test_rep_on_a_phone_filters_asks_for_material_and_stars_an_item(phone, material, rep):
+def test_rep_on_a_phone_filters_asks_stars_and_logs_the_call(phone, material, rep):
     page = phone
     login(page, "rep", PASSWORD)
     page.goto("/library/")
@@ -88,3 +88,26 @@ def test_rep_on_a_phone_filters_asks_for_material_and_stars_an_item(phone, mater
     page.goto("/library/")
     kit = page.get_by_role("region", name="★ My call kit")
     assert kit.get_by_role("link", name=material.title).is_visible()
+
+    # After the call: log it from "Before your call", the call prefilled.
+    page.goto(
+        "/library/before-your-call/?service_line=cardiology&stage=evaluation"
+        "&segment=referring-physician"
+    )
+    page.get_by_role("link", name="Log this call").click()
+    page.wait_for_url("**/library/calls/new/**")
+    assert page.get_by_label("Service line").input_value() == "cardiology"
+    page.get_by_label("Consult scheduled").check()
+    page.get_by_label(f"{material.title} (One-pager)").check()  # from the call kit
+    page.get_by_label("Objections you heard (one per line, in the buyer's words)").fill(
+        "Is the rehab program covered by our plan?"
+    )
+    page.get_by_role("button", name="Log the call").click()
+    page.get_by_text("Call logged: the buyer is now “Consult scheduled”.").wait_for()
+    call = CallOutcome.objects.get()
+    assert (call.user, call.status.slug) == (rep, "consult-scheduled")
+    assert list(call.items.values_list("pk", flat=True)) == [material.pk]
+    assert list(call.objections.values_list("verbatim", flat=True)) == [
+        "Is the rehab program covered by our plan?"
+    ]
+    assert axe_violations(page) == []
