@@ -1,15 +1,18 @@
-"""A compliance reviewer approves in the workspace, from the dashboard queue; nobody
-approves their own work."""
+"""Compliance and clinical reviewers approve in the workspace, each from their
+dashboard queue and with their own checklist; the rep then finds the item; nobody
+approves their own work; a re-review shows what changed and the draft PDF."""
 
 import re
 
 import pytest
 
 from assets.models import EnablementAssetPage
-from reviews.forms import CHECKLIST
+from cms import roles
+from reviews.forms import CHECKLISTS
+from reviews.models import ApprovalRecord
 from tests.assets.factories import EnablementAssetFactory
-from tests.cms.factories import PASSWORD
-from tests.e2e.conftest import admin_login
+from tests.cms.factories import PASSWORD, UserFactory
+from tests.e2e.conftest import admin_login, login
 from tests.reviews.factories import submit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -31,12 +34,26 @@ def submitted_one_pager(organisation, *, author, title):
     return asset
 
 
-def test_reviewer_approves_from_the_queue_and_the_approval_code_appears(
-    page, organisation, marketer, reviewer
+def sign(page, checklist):
+    """Tick the group's checklist in the workspace, enter the password and sign."""
+    decision = page.get_by_role("complementary", name="Your decision")
+    for _name, label in checklist:
+        decision.get_by_label(label).check()
+    assert "Approved for distribution to external audiences" in decision.inner_text()
+    decision.get_by_label("Your password, to sign").fill(PASSWORD)
+    decision.get_by_role("button", name="Sign and approve").click()
+    page.wait_for_url("**/admin/")
+
+
+def test_compliance_and_clinical_approve_in_parallel_and_the_rep_sees_it(
+    page, organisation, marketer, reviewer, rep
 ):
+    UserFactory(username="clinical", groups=[roles.CLINICAL])
     asset = submitted_one_pager(organisation, author=marketer, title="Heart failure clinic access")
     admin_login(page, "compliance", PASSWORD)
     queue = page.locator("section").filter(has_text="Your review queue")
+    # External material: compliance and clinical review it side by side.
+    assert "Clinical reviewers" in queue.inner_text()
     queue.get_by_role("link", name="Review Heart failure clinic access").click()
     page.wait_for_url(f"**/admin/reviews/assets/enablementassetpage/{asset.pk}/")
 
@@ -49,23 +66,49 @@ def test_reviewer_approves_from_the_queue_and_the_approval_code_appears(
         "no problems in this version"
         in page.get_by_role("region", name="Automatic checks").inner_text()
     )
-    decision = page.get_by_role("complementary", name="Your decision")
-    for _name, label in CHECKLIST:
-        decision.get_by_label(label).check()
-    assert "Approved for distribution to external audiences" in decision.inner_text()
-    decision.get_by_label("Your password, to sign").fill(PASSWORD)
-    decision.get_by_role("button", name="Sign and approve").click()
-    page.wait_for_url("**/admin/")
+    assert (
+        "You review for Compliance reviewers"
+        in page.get_by_role("complementary", name="Your decision").inner_text()
+    )
+    sign(page, CHECKLISTS[roles.COMPLIANCE])
     assert "Heart failure clinic access" not in queue.inner_text()
+    assert "It is waiting for Clinical reviewers." in page.content()
+    asset = EnablementAssetPage.objects.get(pk=asset.pk)
+    assert not asset.live  # one group of two
+
+    # The clinical reviewer sees compliance's approval, the draft PDF, and signs.
+    page.context.clear_cookies()
+    admin_login(page, "clinical", PASSWORD)
+    queue = page.locator("section").filter(has_text="Your review queue")
+    assert f"Approved by {reviewer}" in queue.inner_text()
+    queue.get_by_role("link", name="Review Heart failure clinic access").click()
+    page.wait_for_url(f"**/admin/reviews/assets/enablementassetpage/{asset.pk}/")
+    with page.expect_response(lambda response: "mode=pdf" in response.url) as pdf:
+        page.get_by_role("link", name="PDF (draft)").click()
+    assert pdf.value.status == 200
+    assert pdf.value.headers["content-type"] == "application/pdf"
+    sign(page, CHECKLISTS[roles.CLINICAL])
 
     asset = EnablementAssetPage.objects.get(pk=asset.pk)
     assert asset.live and asset.approval_code.startswith("CARD-OP-")
-    # The reviewer lands back on the queue, told the approval code.
+    # The reviewer who completed it lands back on the queue, told the approval code.
     assert f"Approved and published: {asset.title} — {asset.approval_label}." in page.content()
+    approvers = ApprovalRecord.objects.for_object(asset).get().approvers.all()
+    assert {user.username for user in approvers} == {"compliance", "clinical"}
+
     # The approval code is in the audit trail, beside the approval.
+    page.context.clear_cookies()
+    admin_login(page, "compliance", PASSWORD)
     page.goto("/admin/reports/review-audit-trail/")
     row = page.get_by_role("row").filter(has_text=asset.approval_code).first
     assert "Heart failure clinic access" in row.inner_text()
+
+    # The rep finds it in the library, with its approval code.
+    page.context.clear_cookies()
+    login(page, "rep", PASSWORD)
+    page.goto("/library/?q=Heart+failure+clinic")
+    page.get_by_role("link", name="Heart failure clinic access").first.click()
+    assert asset.approval_code in page.content()
 
 
 def test_someone_both_marketer_and_reviewer_cannot_approve_their_own_submission(
