@@ -1,6 +1,7 @@
 """The rep's "Share with a buyer" form. The rules themselves are in ``shares.services``."""
 
 from django import forms
+from django.db.models import Case, IntegerField, When
 
 from assets.models import LibraryItemPage
 from shares.models import NOTE_MAX, ORGANISATION_MAX, RECIPIENT_MAX
@@ -17,6 +18,8 @@ class ShareForm(forms.Form):
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="What to share",
+        help_text="Tick everything the buyer should get: one link holds it all. "
+        "Below what you picked: more approved material from the same service line.",
         error_messages={"required": "Pick at least one item to share."},
     )
     recipient = forms.CharField(
@@ -43,11 +46,18 @@ class ShareForm(forms.Form):
         help_text="Shown with your name and e-mail; kept for your next share.",
     )
 
-    def __init__(self, *args, pages, **kwargs):
-        """``pages``: the items offered (already narrowed to what the rep may share)."""
+    def __init__(self, *args, pages, picked=None, **kwargs):
+        """``pages``: the items offered, in order (already narrowed to what the rep may
+        share); ``picked``: those ticked to begin with (all of them if not given)."""
         super().__init__(*args, **kwargs)
-        self.fields["items"].queryset = LibraryItemPage.objects.filter(
-            pk__in=[page.pk for page in pages]
-        ).order_by("title")
+        order = Case(
+            *(When(pk=page.pk, then=position) for position, page in enumerate(pages)),
+            output_field=IntegerField(),
+        )
+        self.fields["items"].queryset = (
+            LibraryItemPage.objects.filter(pk__in=[page.pk for page in pages]).order_by(order)
+            if pages
+            else LibraryItemPage.objects.none()
+        )
         if not self.is_bound:
-            self.initial["items"] = [page.pk for page in pages]
+            self.initial["items"] = [page.pk for page in (pages if picked is None else picked)]

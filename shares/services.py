@@ -274,6 +274,26 @@ def shareable_choices(viewer, pages):
     return shareable, refused
 
 
+def more_to_share(viewer, pages, *, limit=12):
+    """Other items the viewer could add to a share of ``pages``: approved, for buyers,
+    in the same service lines, newest approval first (for building a bundle)."""
+    if not pages:
+        return []
+    lines = LibraryItemPage.service_lines.through.objects.filter(
+        libraryitempage_id__in=[page.pk for page in pages]
+    ).values("serviceline_id")
+    candidates = (
+        visible_library_items(viewer)
+        .filter(service_lines__in=lines)
+        .exclude(pk__in=[page.pk for page in pages])
+        .exclude(audience=Audience.INTERNAL)
+        .exclude(kind=Kind.TALK_TRACK)
+        .distinct()
+        .order_by("-approved_at", "-pk")
+    )
+    return list(candidates[:limit])
+
+
 def create_share(*, user, pages, recipient, organisation, note="", phone=None, viewer=None):
     """Make a share of ``pages`` (library items, in order) for one recipient.
 

@@ -184,10 +184,17 @@ def new_share(request):
     viewer = viewer_of(request)
     source = request.POST if request.method == "POST" else request.GET
     pages, refused_pages = services.shareable_choices(viewer, _picked_pages(request, source))
+    if request.method != "POST":
+        # A bundle: what the rep picked, ticked, then more from the same service lines.
+        picked = pages
+        pages = picked + services.more_to_share(viewer, picked)
+    else:
+        picked = None  # the form says what is ticked
     profile = SenderProfile.objects.filter(user=request.user).first()
     form = ShareForm(
         request.POST or None,
         pages=pages,
+        picked=picked,
         initial={"phone": profile.phone if profile else ""},
     )
     if request.method == "POST" and form.is_valid():

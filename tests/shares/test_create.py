@@ -298,3 +298,26 @@ class TestTheApi:
 def test_no_mail_is_sent_when_sharing(rep_client, one_pager, make_share):
     make_share(one_pager)
     assert mail.outbox == []
+
+
+def test_a_bundle_is_built_from_the_form(rep_client, one_pager, case_study, internal_item):
+    html = rep_client.get(f"/shares/new/?items={one_pager.pk}").content.decode()
+    # What the rep picked is ticked; more from the same service line is offered, not ticked.
+    assert f'value="{one_pager.pk}"' in html and f'value="{case_study.pk}"' in html
+    ticked = html.split(f'name="items" value="{one_pager.pk}"')[1].split(">")[0]
+    offered = html.split(f'name="items" value="{case_study.pk}"')[1].split(">")[0]
+    assert "checked" in ticked and "checked" not in offered
+    assert internal_item.title not in html  # internal material is never offered
+    rep_client.post(
+        "/shares/new/",
+        {
+            "items": [one_pager.pk, case_study.pk],
+            "offered": [one_pager.pk, case_study.pk],
+            "recipient": "Dr. Ana Lee",
+            "organisation": "Riverside",
+        },
+    )
+    share = Share.objects.get()
+    assert sorted(share.items.values_list("page_id", flat=True)) == sorted(
+        [one_pager.pk, case_study.pk]
+    )
