@@ -60,6 +60,27 @@ def back_to_the_queue(request, obj):
         return None
     obj.refresh_from_db()
     label = getattr(obj, "approval_label", "")
-    if request.POST.get("workflow-action-name") == "approve" and label:
-        messages.success(request, f"Approved and published: {obj} — {label}.")
+    if request.POST.get("workflow-action-name") == "approve":
+        if label and obj.live:
+            messages.success(request, f"Approved and published: {obj} — {label}.")
+        elif waiting := _groups_still_waiting(obj):
+            messages.success(
+                request, f"Your approval of {obj} is recorded. It is waiting for {waiting}."
+            )
     return redirect("wagtailadmin_home")
+
+
+def _groups_still_waiting(obj):
+    """``"Clinical reviewers"`` while other groups of a parallel review must approve."""
+    from wagtail.models import TaskState
+
+    from reviews.models import ComplianceTaskState
+
+    workflow_state = obj.current_workflow_state
+    state = workflow_state.current_task_state if workflow_state else None
+    if state is None or state.status != TaskState.STATUS_IN_PROGRESS:
+        return ""
+    state = ComplianceTaskState.objects.filter(pk=state.pk).first()
+    if state is None or not state.is_parallel:
+        return ""
+    return " and ".join(review.label for review in state.waiting_for())

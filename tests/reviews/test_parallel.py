@@ -321,3 +321,29 @@ def test_an_administrator_names_the_groups_of_a_route(client, admin_user):
     assert set(route.required_groups.all()) == set(groups)
     listing = client.get(reverse("review_routes:index")).content.decode()
     assert "Clinical reviewers and Compliance reviewers and Legal reviewers" in listing
+
+
+def test_approving_one_group_in_the_editor_says_who_is_still_waiting(client, waiting, reviewer):
+    from tests.reviews.factories import SIGNED
+
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("wagtailsnippets_cms_approvedmessage:edit", args=[waiting.pk]),
+        {
+            "title": waiting.title,
+            "kind": waiting.kind,
+            "text": waiting.text,
+            "source": "",
+            "service_lines": [waiting.service_lines.first().pk],
+            "action-workflow-action": "true",
+            "workflow-action-name": "approve",
+            "workflow-action-extra-data": json.dumps({**SIGNED, "comment": "Fine."}),
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    assert not fresh(waiting).live
+    assert (
+        "Your approval of Rehab access is recorded. It is waiting for Clinical reviewers."
+        in response.content.decode()
+    )
