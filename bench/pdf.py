@@ -24,13 +24,11 @@ Usage::
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import run_rolled_back
+
 GOALS = {"one-pager": 0.5, "pack": 3.0, "cached": 0.005}
 
 
@@ -40,36 +38,7 @@ def main():
     parser.add_argument("--cached-runs", type=int, default=200, help="cached downloads")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.test"
-    os.environ.setdefault("CONCORD_TEST_DB", "bench-pdf")
-    import django
-
-    django.setup()
-    from django.test.utils import setup_databases, setup_test_environment, teardown_databases
-
-    setup_test_environment()
-    (ROOT / "var").mkdir(exist_ok=True)
-    databases = setup_databases(verbosity=0, interactive=False, keepdb=True)
-    try:
-        run(args)
-    finally:
-        teardown_databases(databases, verbosity=0, keepdb=True)
-
-
-class Rollback(Exception):
-    pass
-
-
-def run(args):
-    from django.db import transaction
-
-    try:
-        with transaction.atomic():
-            measure(args)
-            raise Rollback
-    except Rollback:
-        pass
+    run_rolled_back("bench-pdf", lambda: measure(args))
 
 
 def measure(args):
