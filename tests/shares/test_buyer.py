@@ -77,6 +77,18 @@ class TestTheBuyersPage:
         assert "<script>alert" not in html and "<img src=x" not in html
         assert html.count("&lt;script&gt;") >= 3
 
+    def test_the_reps_own_name_is_escaped_too(self, one_pager, make_share, rep):
+        rep.first_name, rep.last_name = "<b onmouseover=alert(1)>Riley", "</p><script>x()</script>"
+        rep.save()
+        share = make_share(one_pager)
+        for response in (open_link(share), None):
+            if response is None:
+                services.revoke(share, by=rep)
+                response = open_link(share)
+            html = response.content.decode()
+            assert "<script>x()" not in html and "<b onmouseover" not in html
+            assert "&lt;script&gt;x()" in html
+
     def test_a_bundle_serves_each_item_in_order(self, one_pager, case_study, make_share):
         html = open_link(make_share(case_study, one_pager)).content.decode()
         assert html.index(case_study.title) < html.index(one_pager.title)
