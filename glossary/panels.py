@@ -8,6 +8,7 @@ so what the editor sees is exactly what blocks approval.
 
 from cms.checks import register_checker
 from glossary.checking import check_object
+from glossary.live import location
 from glossary.matching import get_matcher
 
 TEMPLATE = "glossary/panels/terminology_panel.html"
@@ -15,7 +16,16 @@ TEMPLATE = "glossary/panels/terminology_panel.html"
 
 def terminology_context(instance):
     matcher = get_matcher()  # once: each call reads the content version
-    return {"has_terms": not matcher.is_empty, "findings": check_object(instance, matcher=matcher)}
+    findings = check_object(instance, matcher=matcher)
+    return {
+        "has_terms": not matcher.is_empty,
+        "findings": findings,
+        # Where, in words ("Body › Paragraph 2, line 3"), as the live check says it.
+        "located": [
+            {"finding": finding, "location": location(finding.path, instance, finding.line)}
+            for finding in findings
+        ],
+    }
 
 
 def register():

@@ -127,7 +127,7 @@ def test_the_message_edit_form_shows_findings_of_the_draft(admin_client, cardiol
     assert 'data-terminology-findings="1"' in html
     assert "<strong>“heart rehab”</strong>" in html
     assert "“Cardiac Rehabilitation Program”" in html
-    assert "<code>text</code>, line 1, col 16" in html
+    assert "<td>Text, column 16</td>" in html
 
 
 def test_the_panel_says_when_the_draft_is_clean(admin_client, cardiology, rehab_term):
@@ -146,7 +146,7 @@ def test_the_term_edit_form_has_the_panel(admin_client, cardiology, prior_auth_t
     )
     url = reverse("wagtailsnippets_glossary_glossaryterm:edit", args=[term.pk])
     html = admin_client.get(url).content.decode()
-    assert "<code>definition</code>" in html and "“prior auth”" in html
+    assert "<td>Definition, column 17</td>" in html and "“prior auth”" in html
 
 
 def test_the_create_form_renders_with_the_panel(admin_client, cardiology):
@@ -190,7 +190,7 @@ def test_an_invalid_term_in_the_admin_shows_the_reason(admin_client, cardiology)
     assert not GlossaryTerm.objects.exists()
 
 
-def test_page_edit_forms_show_findings_with_block_paths(
+def test_page_edit_forms_show_findings_in_plain_locations(
     admin_client, home_page, cardiology, rehab_term
 ):
     from cms.models import ServiceLinePage
@@ -208,10 +208,13 @@ def test_page_edit_forms_show_findings_with_block_paths(
         service_lines=[cardiology],
         body=[("callout", {"tone": "info", "heading": "", "text": "<p>Book cardiac rehab.</p>"})],
     )
-    for page_id, path in ((page.pk, "body[0].paragraph"), (asset.pk, "body[0].callout.text")):
+    for page_id, where in (
+        (page.pk, "Body › Paragraph 1, line 2, column 11"),
+        (asset.pk, "Body › Callout 1 › Text, column 6"),
+    ):
         html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[page_id])).content.decode()
         assert 'data-terminology-findings="1"' in html
-        assert f"<code>{path}</code>" in html
+        assert f"<td>{where}</td>" in html
 
 
 def test_the_term_preview_shows_it_as_reps_will_read_it(rf, cardiology):
