@@ -161,6 +161,8 @@ def stored_media(html, base_url, policy):
     """
     from cms.media import clean_name
 
+    if not isinstance(html, str):
+        return {}  # nothing to read; the renderer says what is wrong with it
     names = set()
     for match in _RESOURCE_REFERENCE.finditer(html):
         url = html_module.unescape(next(group for group in match.groups() if group is not None))

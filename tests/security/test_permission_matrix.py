@@ -170,6 +170,8 @@ ROWS = [
         url("wagtaildocs_authenticate_with_password", "collection_restriction.pk"),
         OK,
     ),
+    row("api_schema", url("api_schema"), OK),  # the API's contract holds no data
+    row("api_schema", url("api_schema"), "405", method="post"),
     row("library_api", url("library_api"), "401", OK, OK, OK, OK),
     row("library_api", url("library_api"), "405", method="post"),
     # The admin.
