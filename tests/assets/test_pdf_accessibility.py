@@ -1,12 +1,13 @@
 """Accessible PDFs: every PDF is a tagged PDF/UA-1 document, read back with pypdf.
 
 Real WeasyPrint renders of a one-pager (with an image and a table), a talk track and a
-call pack, downloaded as a rep, and a share link's PDF, downloaded by the buyer. For each, the test walks the structure tree and checks
-what a screen reader relies on (docs/pdfs.md, "Accessibility"): the document's language
-and title (shown instead of the file name), the PDF/UA identification, headings in the
-order of the page, the text as real text in the tree (not outlines), tables with header
-cells, and images as figures with the alt text the content gave them. And an image
-without alternative text is a finding in the editor's checks.
+call pack, downloaded as a rep, and a share link's PDF, downloaded by the buyer. For
+each, the test walks the structure tree and checks what a screen reader relies on
+(docs/pdfs.md, "Accessibility"): the document's language and title (shown instead of
+the file name), the PDF/UA identification, headings in the order of the page, the text
+as real text in the tree (not outlines), tables with header cells, and images as
+figures with the alt text the content gave them. And an image without alternative text
+is a finding in the editor's checks.
 """
 
 import io
