@@ -31,9 +31,11 @@ from wagtail.models import TaskState
 from cms.reviewable import reviewable_models, specific
 from reviews import redline as redlines
 from reviews import signatures
+from reviews.claims import CHECKED_AUDIENCES, unsupported_claims
 from reviews.drift import drift_findings
 from reviews.forms import ApprovalChecklistForm, RequestChangesForm
 from reviews.models import ApprovalRecord, ComplianceApprovalTask, ReviewEvent
+from reviews.routing import audience_of
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +207,7 @@ def _render(request, review, refusal, forms, status):
     passed, checks = gate_decision(review.under_review)
     lines = getattr(review.under_review, "get_service_lines", lambda: [])()
     drift = drift_findings(after or "", service_lines=lines, exclude=review.obj)
+    audience = audience_of(review.under_review)
     item = QueueItem(review.task_state, timezone.now())
     context = {
         "review": review,
@@ -218,6 +221,8 @@ def _render(request, review, refusal, forms, status):
         "checks_passed": passed,
         "checks": [line for line in checks.splitlines() if line.strip()],
         "drift": drift,
+        "claim_flags": unsupported_claims(after or "", audience=audience),
+        "claims_checked": audience in CHECKED_AUDIENCES,
         "preview_url": reverse(
             "reviews_workspace_preview",
             args=[review.obj._meta.app_label, review.obj._meta.model_name, review.obj.pk],
