@@ -36,7 +36,6 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import construct_instance
 from django.http import Http404, JsonResponse
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wagtail.models import Page
@@ -89,12 +88,14 @@ def _valid_part(form, instance):
 
 
 def _within_rate_limit(user) -> bool:
-    key = f"glossary:live-check:{user.pk}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=90)
+    """At most :data:`RATE_LIMIT` checks in a minute that starts with the user's first
+    check (the counter's expiry; incrementing keeps it)."""
+    key = f"glossary:live-check:{user.pk}"
+    cache.add(key, 0, timeout=60)
     try:
         count = cache.incr(key)
     except ValueError:  # Expired between add and incr.
-        cache.set(key, 1, timeout=90)
+        cache.set(key, 1, timeout=60)
         count = 1
     return count <= RATE_LIMIT
 

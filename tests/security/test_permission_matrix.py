@@ -257,6 +257,28 @@ ROWS = [
     row("glossary_admin:export", url("glossary_admin:export"), *STAFF),
     row("glossary_admin:consistency", url("glossary_admin:consistency"), *STAFF),
     row("glossary_admin:drift", url("glossary_admin:drift"), *STAFF),
+    # The editor's live terminology check: POST only; without an edit view to check
+    # (``?for=``) a JSON 404 for anyone with admin access (who may check what is tested in
+    # tests/glossary/test_live.py).
+    row(
+        "glossary_admin:live_check",
+        url("glossary_admin:live_check"),
+        ADMIN_LOGIN,
+        TO_LIBRARY,
+        "405",
+        "405",
+        "405",
+    ),
+    row(
+        "glossary_admin:live_check",
+        url("glossary_admin:live_check"),
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,  # a rep's POST to the admin goes to its login, like anyone's
+        NOT_FOUND,
+        NOT_FOUND,
+        NOT_FOUND,
+        method="post",
+    ),
     row("reviews_audit_trail", url("reviews_audit_trail"), *AUDITORS),
     row("reviews_due_for_review", url("reviews_due_for_review"), *STAFF),
     row("reviews_expiring_soon", url("reviews_expiring_soon"), *STAFF),
