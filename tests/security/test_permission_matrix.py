@@ -170,6 +170,19 @@ ROWS = [
         url("wagtaildocs_authenticate_with_password", "collection_restriction.pk"),
         OK,
     ),
+    # Share links: the rep's pages are the library's; a share is its maker's and the
+    # overseers' (marketers, compliance, admins); the buyer's page and PDF are anyone's.
+    row("shares:mine", url("shares:mine"), *LIBRARY),
+    row("shares:new", lambda w: f"{reverse('shares:new')}?items={w.asset.pk}", *LIBRARY),
+    row("shares:detail", url("shares:detail", "share.pk"), *LIBRARY),
+    row("shares:revoke", url("shares:revoke", "share.pk"), "405"),  # POST only
+    row("buyer:buyer_page", lambda w: w.share.get_absolute_url(), OK),
+    row("buyer:buyer_pdf", lambda w: w.share.get_pdf_url(), OK),
+    row("buyer:buyer_page", lambda w: w.share.get_absolute_url(), "405", method="post"),
+    row("buyer:buyer_page", lambda w: "/s/" + "x" * 43 + "/", NOT_FOUND),
+    row("shares_api:api_shares", url("shares_api:api_shares"), "401", OK, OK, OK, OK),
+    row("shares_api:api_shares", url("shares_api:api_shares"), "401", *["415"] * 4, method="post"),
+    row("shares_api:api_share", url("shares_api:api_share", "share.pk"), "401", OK, OK, OK, OK),
     row("api_schema", url("api_schema"), OK),  # the API's contract holds no data
     row("api_schema", url("api_schema"), "405", method="post"),
     row("library_api", url("library_api"), "401", OK, OK, OK, OK),
@@ -279,6 +292,17 @@ ROWS = [
         NOT_FOUND,
         method="post",
     ),
+    row("shares_report", url("shares_report"), *STAFF),
+    # Taking live content out of use: compliance and administrators.
+    row(
+        "reviews_withdraw",
+        lambda w: reverse("reviews_withdraw", args=["wagtailcore", "page", w.asset.pk]),
+        ADMIN_LOGIN,
+        TO_LIBRARY,
+        ADMIN_HOME,
+        OK,
+        OK,
+    ),
     row("reviews_audit_trail", url("reviews_audit_trail"), *AUDITORS),
     row("reviews_due_for_review", url("reviews_due_for_review"), *STAFF),
     row("reviews_expiring_soon", url("reviews_expiring_soon"), *STAFF),
@@ -338,6 +362,7 @@ def matrix_world(world, marketer, reviewer, rep, admin_user):
 
     from assets.models import BuyerStatus
     from assets.services import content_request_ask
+    from shares.services import create_share
     from tests.assets.factories import EnablementAssetFactory, ObjectionFactory
     from tests.glossary.factories import GlossaryTermFactory
 
@@ -347,6 +372,9 @@ def matrix_world(world, marketer, reviewer, rep, admin_user):
         collection=world.internal_document.collection
     )
     world.draft_asset = EnablementAssetFactory(title="Draft asset nobody approved")
+    world.share = create_share(
+        user=rep, pages=[world.asset], recipient="Dr. Ana Lee", organisation="Riverside"
+    )
     world.status = BuyerStatus.objects.get(slug="qualified")
     world.content_request, _ = content_request_ask(
         user=rep, service_line=world.cardiology, stage=world.stage, segment=world.segment
