@@ -112,6 +112,9 @@ _URL = re.compile(r"""(?:https?://|www\.|mailto:)[^\s<>"'`]+""", re.IGNORECASE)
 # of the first four, "mailto:" in one of the last four): found with fast substring
 # searches, so text without a URL is never scanned by the regular expression.
 _URL_HINTS = ("://", "ww.", "WW.", "Ww.", "wW.", "to:", "TO:", "To:", "tO:")
+# The same as one pattern: quicker than nine searches on a short text.
+_URL_HINT = re.compile("://|[wW][wW]\\.|[tT][oO]:")
+_SMALL_TEXT = 100_000
 # Trailing punctuation that ends a sentence rather than the URL.
 _URL_TRAILER = ".,;:!?)]}"
 
@@ -172,7 +175,10 @@ def child_relation_names(model) -> tuple[str, ...]:
 
 def mask_urls(text: str) -> str:
     """``text`` with every URL replaced by spaces of the same length."""
-    if not any(hint in text for hint in _URL_HINTS):
+    if len(text) < _SMALL_TEXT:
+        if _URL_HINT.search(text) is None:
+            return text
+    elif not any(hint in text for hint in _URL_HINTS):
         return text
     return _URL.sub(_blank_url, text)
 

@@ -13,7 +13,6 @@ Exit status: 0 no findings, 1 findings, 2 usage error (unreadable file, bad glos
 """
 
 import json
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,11 +150,15 @@ def _stored_findings(matcher, *, live_only) -> Iterator[dict]:
 
 
 def _write_json(stream, findings, *, checked) -> int:
-    """A JSON list, written one finding at a time; returns how many."""
+    """A JSON list, written one finding at a time, one finding a line; returns how many.
+
+    (Compact objects: ``indent`` would use the json module's pure-Python encoder, a
+    quarter of the command's time over many small files.)
+    """
     count = 0
     for finding in findings:
-        item = textwrap.indent(json.dumps(finding, ensure_ascii=False, indent=2), "  ")
-        stream.write(("[\n" if not count else ",\n") + item, ending="")
+        item = json.dumps(finding, ensure_ascii=False)
+        stream.write(("[\n  " if not count else ",\n  ") + item, ending="")
         count += 1
     stream.write("\n]" if count else "[]")
     return count
