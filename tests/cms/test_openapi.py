@@ -17,17 +17,22 @@ from django.urls import reverse
 from wagtail.models import APIToken
 
 import pytest
-import requests
-import schemathesis
 from hypothesis import HealthCheck, given, settings
-from openapi_spec_validator import validate
-from schemathesis import checks as schemathesis_checks
 
 from assets.filters import CallContext
 from assets.models.library import Audience
 from cms import openapi
 from tests.assets.pdf_support import make_asset, make_library
 from tests.cms.factories import JourneyStageFactory, SegmentFactory, ServiceLineFactory
+
+INSTALL = "pip install -e '.[dev]'"
+schemathesis = pytest.importorskip("schemathesis", reason=f"schemathesis missing: {INSTALL}")
+spec_validator = pytest.importorskip(
+    "openapi_spec_validator", reason=f"openapi-spec-validator missing: {INSTALL}"
+)
+requests = pytest.importorskip("requests", reason=f"requests missing: {INSTALL}")
+validate = spec_validator.validate
+schemathesis_checks = schemathesis.checks
 
 LIBRARY_PARAMETERS = {*CallContext.LABELS, "kind", "q", "sort", "page", "page_size"}
 
