@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from wagtail.models import ReferenceIndex
 
+from cms import checks
 from cms.files import file_privacy_problems
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,9 @@ def gate_decision(obj):
         return False, CHECK_FAILED
     problems += withdrawn_message_problems(obj)
     problems += file_privacy_problems(obj)
+    # The editor's registered checks that have a gate part (images without a
+    # description: what a screen reader and a tagged PDF would lack).
+    problems += checks.gate_problems(obj)
     if not problems:
         return True, PASSED
     count = len(problems)

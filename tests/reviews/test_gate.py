@@ -109,6 +109,7 @@ def test_content_using_a_withdrawn_approved_message_is_sent_back(marketer):
     )
     asset.save_revision(user=marketer)
     submit(asset, user=marketer)
+    asset.refresh_from_db()
     comment = gate_state(asset).comment
     assert gate_state(asset).status == TaskState.STATUS_REJECTED
     assert "the approved message “Rehab access” has been withdrawn" in comment
@@ -131,3 +132,34 @@ def test_a_resubmission_after_changes_requested_is_gated_before_the_reviewer_see
     assert sent_back.task.name == "Compliance approval"
     assert sent_back.finished_by is None  # automatic, no reviewer involved
     assert "replace “heart rehab” with “cardiac rehabilitation”" in sent_back.comment
+
+
+def test_an_image_without_a_description_sends_it_back(marketer, home_page):
+    """The editor's accessibility check is part of the gate: a screen reader and the
+    tagged PDF would have nothing to say about a decorative-marked picture."""
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection
+
+    from assets.services import ensure_library
+    from reviews.services import assign_default_workflows
+    from tests.assets.factories import EnablementAssetFactory
+
+    ensure_library(home=home_page)
+    assign_default_workflows()
+    pool = Image.objects.create(
+        title="Hydrotherapy pool",
+        file=get_test_image_file(filename="pool.png"),
+        collection=Collection.get_first_root_node(),
+    )
+    asset = EnablementAssetFactory(
+        title="Rehab gym tour",
+        body=[("image", {"image": pool, "alt_text": "", "decorative": True})],
+    )
+    asset.save_revision(user=marketer)
+    submit(asset, user=marketer)
+    asset.refresh_from_db()
+    comment = gate_state(asset).comment
+    assert comment.startswith("Terminology gate: 1 change needed")
+    assert "the image “Hydrotherapy pool” is marked decorative" in comment
+    assert asset.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
