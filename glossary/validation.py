@@ -167,6 +167,10 @@ def _scopes_overlap(first: str | None, second: str | None) -> bool:
     return first is None or second is None or first == second
 
 
+MAX_LIST_ENTRIES = 200
+MAX_WORDING = 200
+
+
 def term_problems(glossary_term, *, approved: Iterable) -> dict[str, list[str]]:
     """Validation errors of a ``GlossaryTerm``, by field (empty when it is fine).
 
@@ -177,6 +181,19 @@ def term_problems(glossary_term, *, approved: Iterable) -> dict[str, list[str]]:
     """
     problems: dict[str, list[str]] = {}
     if not glossary_term.preferred:
+        return problems
+    # Bounded before any matcher is built from them: a pasted document (or a hostile
+    # post) in a list field would otherwise cost minutes of work for one save.
+    for name, values in (
+        ("variants", glossary_term.variant_list),
+        ("match_case", glossary_term.match_case_list),
+        ("exceptions", glossary_term.exception_list),
+    ):
+        if len(values) > MAX_LIST_ENTRIES or any(len(value) > MAX_WORDING for value in values):
+            problems[name] = [
+                f"At most {MAX_LIST_ENTRIES} entries of up to {MAX_WORDING} characters each."
+            ]
+    if problems:
         return problems
     variant_errors = wording_problems(
         glossary_term.preferred,

@@ -229,3 +229,14 @@ def test_the_term_preview_shows_it_as_reps_will_read_it(rf, cardiology):
     html = response.render().content.decode()
     assert "how this term reads in the rep glossary for Cardiology" in html
     assert "<li>TAVI</li>" in html and "Only as written" in html
+
+
+def test_a_pasted_document_in_a_list_field_is_refused_before_any_matching(db):
+    """A hostile or mistaken 100 kB paste is an error at once, not minutes of work."""
+    term = GlossaryTerm(preferred="health plan", variants="insurance " * 10_000)
+    with pytest.raises(ValidationError) as refused:
+        term.full_clean()
+    assert "At most 200 entries of up to 200 characters each." in str(refused.value)
+    many = GlossaryTerm(preferred="health plan", variants="\n".join(f"v{n}" for n in range(500)))
+    with pytest.raises(ValidationError):
+        many.full_clean()
