@@ -19,10 +19,6 @@ from shares import services
 from shares.models import MAX_ITEMS, Share
 
 
-def _absolute(request, path):
-    return request.build_absolute_uri(path)
-
-
 def serialise(share, request, state=None):
     state = state or services.share_state(share, specific=False)
     return {
@@ -37,7 +33,9 @@ def serialise(share, request, state=None):
                 "title": item.share_item.title,
                 "approval_code": item.share_item.approval_code,
                 "status": item.status,
-                "url": _absolute(request, item.page.url) if item.page and item.page.url else None,
+                "url": request.build_absolute_uri(item.page.url)
+                if item.page and item.page.url
+                else None,
             }
             for item in state.items
         ],
@@ -108,7 +106,7 @@ def shares(request):
             raise ApiError("The share can't be made.", fields=refused.fields) from None
         share = services.shares_for(Share.objects.filter(pk=share.pk)).get()
         response = JsonResponse(serialise(share, request), status=201)
-        response["Location"] = _absolute(request, f"/api/v1/shares/{share.pk}/")
+        response["Location"] = request.build_absolute_uri(f"/api/v1/shares/{share.pk}/")
         return response
     mine = services.shares_for(Share.objects.filter(created_by=request.user))[:200]
     results = [

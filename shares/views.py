@@ -164,7 +164,7 @@ def _private(response):
     return response
 
 
-def _picked_pages(request, source):
+def _picked_pages(source):
     ids = []
     # ``offered``: every item the form showed, ticked or not (so a form sent back with
     # an error still offers them all).
@@ -183,7 +183,7 @@ def new_share(request):
         return refused
     viewer = viewer_of(request)
     source = request.POST if request.method == "POST" else request.GET
-    pages, refused_pages = services.shareable_choices(viewer, _picked_pages(request, source))
+    pages, refused_pages = services.shareable_choices(viewer, _picked_pages(source))
     if request.method != "POST":
         # A bundle: what the rep picked, ticked, then more from the same service lines.
         picked = pages
